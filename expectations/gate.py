@@ -1,0 +1,195 @@
+"""The quality gate: validate a build with Great Expectations before it may be published.
+
+GX's SQL datasource does not work on DuckDB, so tables are read with DuckDB into pandas and
+validated there. GX is imported here only, lazily: its import costs seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from techpact.expectations.config import ChecksConfig
+from techpact.expectations.suites import COVERAGE, INDICATOR_VALUES, KEY_COLUMNS, Check
+
+log = logging.getLogger(__name__)
+
+MAX_FAILING_KEYS = 20
+
+COVERAGE_SQL = """
+with periods as (
+    select distinct indicator_id, period from indicator_values
+),
+
+required as (
+    select unnest($regions::varchar[]) as region_code
+)
+
+select
+    periods.indicator_id,
+    periods.period,
+    required.region_code,
+    count(indicator_values.value) as row_count
+from periods
+cross join required
+left join indicator_values
+    on indicator_values.indicator_id = periods.indicator_id
+    and indicator_values.period = periods.period
+    and indicator_values.region_code = required.region_code
+group by periods.indicator_id, periods.period, required.region_code
+order by periods.indicator_id, periods.period, required.region_code
+"""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    severity: str
+    description: str
+    success: bool
+    unexpected_count: int
+    failing_keys: tuple[dict[str, Any], ...]
+
+    @property
+    def blocks(self) -> bool:
+        return self.severity == "critical" and not self.success
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    results: tuple[CheckResult, ...]
+
+    @property
+    def blocked(self) -> bool:
+        return any(r.blocks for r in self.results)
+
+    @property
+    def status(self) -> str:
+        if self.blocked:
+            return "blocked"
+        if any(not r.success for r in self.results):
+            return "passed_with_warnings"
+        return "passed"
+
+    @property
+    def failures(self) -> tuple[CheckResult, ...]:
+        return tuple(r for r in self.results if not r.success)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "check_name": r.name,
+                "severity": r.severity,
+                "description": r.description,
+                "success": r.success,
+                "unexpected_count": r.unexpected_count,
+                "failing_keys": list(r.failing_keys),
+            }
+            for r in self.results
+        ]
+
+
+def read_tables(build_path: Path, config: ChecksConfig) -> dict[str, pd.DataFrame]:
+    with duckdb.connect(str(build_path), read_only=True) as con:
+        return {
+            INDICATOR_VALUES: con.execute("select * from indicator_values").df(),
+            COVERAGE: con.execute(
+                COVERAGE_SQL, {"regions": list(config.coverage.required_regions)}
+            ).df(),
+        }
+
+
+def run_checks(checks: list[Check], tables: dict[str, pd.DataFrame]) -> QualityReport:
+    """Validate each table's DataFrame with a GX suite made of its checks."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_pandas("techpact")
+    by_name = {check.name: check for check in checks}
+    results: list[CheckResult] = []
+    for table, frame in tables.items():
+        table_checks = [c for c in checks if c.table == table]
+        if not table_checks:
+            continue
+        batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe(table)
+        suite = context.suites.add(gx.ExpectationSuite(name=f"techpact_{table}"))
+        for check in table_checks:
+            expectation_class = getattr(gxe, check.expectation)
+            suite.add_expectation(expectation_class(**check.kwargs, meta={"check": check.name}))
+        validation = context.validation_definitions.add(
+            gx.ValidationDefinition(name=f"validate_{table}", data=batch, suite=suite)
+        )
+        outcome = validation.run(
+            batch_parameters={"dataframe": frame},
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": list(KEY_COLUMNS[table]),
+            },
+        )
+        for item in outcome.results:
+            check = by_name[item.expectation_config.meta["check"]]
+            results.append(_to_result(check, item, table))
+    order = {check.name: i for i, check in enumerate(checks)}
+    return QualityReport(tuple(sorted(results, key=lambda r: order[r.name])))
+
+
+def _to_result(check: Check, item: Any, table: str) -> CheckResult:
+    info = item.exception_info or {}
+    if info.get("raised_exception"):
+        message = info.get("exception_message") or "expectation raised an error"
+        return CheckResult(
+            check.name,
+            check.severity,
+            check.description,
+            False,
+            0,
+            ({"error": message},),
+        )
+    result = item.result or {}
+    keys = [_key(row, KEY_COLUMNS[table]) for row in result.get("unexpected_index_list") or []]
+    unique_keys = list({json.dumps(k, sort_keys=True): k for k in keys}.values())
+    return CheckResult(
+        name=check.name,
+        severity=check.severity,
+        description=check.description,
+        success=bool(item.success),
+        unexpected_count=int(result.get("unexpected_count") or 0),
+        failing_keys=tuple(unique_keys[:MAX_FAILING_KEYS]),
+    )
+
+
+def _key(row: Any, columns: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(row, dict):
+        return {"row": _plain(row)}
+    return {column: _plain(row.get(column)) for column in columns}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value if isinstance(value, str | int | float | bool) else str(value)
+
+
+def validate_build(build_path: Path, checks: list[Check], config: ChecksConfig) -> QualityReport:
+    report = run_checks(checks, read_tables(build_path, config))
+    log.info(
+        "Quality gate: %s (%d checks, %d failed)",
+        report.status,
+        len(report.results),
+        len(report.failures),
+    )
+    return report

@@ -1,0 +1,153 @@
+"""The build-and-publish flow: stage + transform, validate, publish. Thin composition only.
+
+Each task sits on one boundary and calls into ``warehouse`` / ``expectations``; the logic lives
+there and is tested without Prefect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from techpact.config import Settings
+from techpact.expectations.config import load_checks_config
+from techpact.expectations.gate import QualityReport, validate_build
+from techpact.expectations.suites import build_checks
+from techpact.sources.landing import LandingZone
+from techpact.transforms.catalog import load_catalog
+from techpact.warehouse.build import BuildResult, build_warehouse
+from techpact.warehouse.runs import RunRecord, record_run
+from techpact.warehouse.snapshots import SnapshotRecord, SnapshotStore, new_snapshot_id
+
+
+class QualityGateBlocked(RuntimeError):
+    """A critical check failed: nothing was published."""
+
+    def __init__(self, report: QualityReport, run_id: str) -> None:
+        self.report = report
+        self.run_id = run_id
+        names = ", ".join(r.name for r in report.results if r.blocks)
+        super().__init__(f"quality gate blocked publishing (run {run_id}): {names}")
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run_id: str
+    snapshot: SnapshotRecord
+    published_path: Path
+    report: QualityReport
+
+
+@task(name="stage-and-transform", task_run_name="build {snapshot_id}", cache_policy=NO_CACHE)
+def build_task(settings: Settings, snapshot_id: str) -> BuildResult:
+    logger = get_run_logger()
+    build = build_warehouse(
+        settings.work_dir / f"build-{snapshot_id}.duckdb",
+        landing=LandingZone(settings.landing_dir),
+        catalog=load_catalog(),
+        snapshot_id=snapshot_id,
+    )
+    for landed in build.source_files:
+        logger.info(
+            "Used %s/%s %s (sha256 %s%s)",
+            landed.manifest.source,
+            landed.manifest.dataset,
+            landed.manifest.file_name,
+            landed.manifest.sha256[:12],
+            ", GENERATED SAMPLE DATA" if landed.manifest.is_sample_data else "",
+        )
+    return build
+
+
+@task(name="validate", task_run_name="validate {build.path.name}", cache_policy=NO_CACHE)
+def validate_task(build: BuildResult) -> QualityReport:
+    config = load_checks_config()
+    report = validate_build(build.path, build_checks(load_catalog(), config), config)
+    create_table_artifact(
+        key="quality-summary",
+        table=[
+            {
+                "check": r.name,
+                "severity": r.severity,
+                "success": r.success,
+                "unexpected": r.unexpected_count,
+            }
+            for r in report.results
+        ],
+        description=f"Quality gate: {report.status}",
+    )
+    return report
+
+
+@task(name="publish-snapshot", task_run_name="publish {snapshot_id}", cache_policy=NO_CACHE)
+def publish_task(
+    settings: Settings,
+    build: BuildResult,
+    report: QualityReport,
+    snapshot_id: str,
+    created_at: str,
+) -> tuple[SnapshotRecord, Path]:
+    store = SnapshotStore(settings)
+    record = store.finalise(build, report, snapshot_id=snapshot_id, created_at=created_at)
+    published = store.publish(snapshot_id)
+    create_markdown_artifact(
+        key="published-snapshot",
+        markdown=(
+            f"Published snapshot `{snapshot_id}` ({record.row_count} rows, "
+            f"quality {record.quality_status}"
+            + (", **generated sample data**" if record.is_sample_data else "")
+            + f") to `{published}`."
+        ),
+    )
+    return record, published
+
+
+@flow(name="build-and-publish", log_prints=False)
+def build_and_publish(data_dir: str, landing_dir: str | None = None) -> RunOutcome:
+    """Build the warehouse from the landing zone, validate it, and publish it if it passed."""
+    logger = get_run_logger()
+    settings = Settings.from_paths(Path(data_dir), Path(landing_dir) if landing_dir else None)
+    started_at = _now_iso()
+    snapshot_id = new_snapshot_id()
+    logger.info("Building from landing zone %s", settings.landing_dir)
+    build = build_task(settings, snapshot_id)
+    report = validate_task(build)
+
+    def run_record(status: str, published_id: str | None) -> RunRecord:
+        return RunRecord(
+            run_id=snapshot_id,
+            started_at=started_at,
+            finished_at=_now_iso(),
+            status=status,
+            landing_dir=str(settings.landing_dir),
+            snapshot_id=published_id,
+            is_sample_data=build.is_sample_data,
+            quality_status=report.status,
+            quality_results=report.to_records(),
+        )
+
+    if report.blocked:
+        record_run(settings, run_record("blocked", None))
+        build.path.unlink(missing_ok=True)
+        for failure in report.failures:
+            logger.error(
+                "%s check %s failed on %d row(s): %s",
+                failure.severity,
+                failure.name,
+                failure.unexpected_count,
+                failure.failing_keys[:5],
+            )
+        raise QualityGateBlocked(report, snapshot_id)
+    record, published = publish_task(settings, build, report, snapshot_id, started_at)
+    record_run(settings, run_record("published", record.snapshot_id))
+    logger.info("Published snapshot %s to %s", record.snapshot_id, published)
+    return RunOutcome(run_id=snapshot_id, snapshot=record, published_path=published, report=report)
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()

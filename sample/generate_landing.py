@@ -1,0 +1,392 @@
+"""Generate the bundled sample landing zone: GENERATED data in DUO's real file format.
+
+The numbers are invented (plausible magnitudes, deterministic from a fixed seed); they are
+not official DUO figures. Only the file format imitates DUO's open-data portal file
+``ingeschrevenengeslhbo.csv`` (hbo students by location, institution, sector and sex):
+comma-separated, every text field double-quoted, the count unquoted, UTF-8 without BOM,
+CRLF line ends, small numbers (below 5) suppressed as ``-1``.
+
+Usage::
+
+    python sample/generate_landing.py [OUT_DIR]     # default: sample/landing
+
+The output directory is emptied first (it must hold nothing but a landing zone), then one
+file is landed with its manifest. Running it twice gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from techpact.sources.landing import LandingZone
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT_DIR = REPO_ROOT / "sample" / "landing"
+
+SEED = 20260101
+YEARS = tuple(range(2020, 2025))
+SUPPRESSION_THRESHOLD = 5
+SUPPRESSED = -1
+
+SOURCE = "duo"
+DATASET = "p01hoinges"
+RESOURCE = "hbo_enrolment_by_sex"
+FILE_NAME = "ingeschrevenengeslhbo.csv"
+MEDIA_TYPE = "text/csv"
+FETCHED_AT = "2026-01-01T00:00:00+00:00"
+NOTE = (
+    "GENERATED SAMPLE DATA (sample/generate_landing.py): plausible magnitudes in the real "
+    "DUO format; not official DUO figures"
+)
+
+HEADER = (
+    "STUDIEJAAR",
+    "PROVINCIENAAM",
+    "GEMEENTENUMMER",
+    "GEMEENTENAAM",
+    "SOORT_INSTELLING",
+    "TYPE_HOGER_ONDERWIJS",
+    "INSTELLINGSCODE_ACTUEEL",
+    "INSTELLINGSNAAM_ACTUEEL",
+    "ONDERDEEL",
+    "SUBONDERDEEL",
+    "GESLACHT",
+    "AANTAL_INGESCHREVENEN",
+)
+SOORT_INSTELLING = "reguliere inst."
+TECHNIEK = "TECHNIEK"
+
+AD, BACHELOR, MASTER = "associate degree", "bachelor", "master"
+MAN, VROUW, ONBEKEND = "MAN", "VROUW", "ONBEKEND"
+
+
+@dataclass(frozen=True)
+class Sector:
+    """One CROHO sector (ONDERDEEL) or subsector (SUBONDERDEEL) as DUO names it."""
+
+    onderdeel: str
+    subonderdeel: str
+    female_share: float
+    types: tuple[str, ...]
+
+
+def _nvt(onderdeel: str) -> str:
+    return f"n.v.t. ({onderdeel.lower().replace('_', ' ')})"
+
+
+SECTORS: dict[str, Sector] = {
+    s.onderdeel if s.subonderdeel.startswith("n.v.t.") else s.subonderdeel: s
+    for s in (
+        Sector("ECONOMIE", _nvt("ECONOMIE"), 0.42, (AD, BACHELOR, MASTER)),
+        Sector("GEDRAG_EN_MAATSCHAPPIJ", _nvt("GEDRAG_EN_MAATSCHAPPIJ"), 0.72, (AD, BACHELOR)),
+        Sector("GEZONDHEIDSZORG", _nvt("GEZONDHEIDSZORG"), 0.80, (BACHELOR, MASTER)),
+        Sector(
+            "LANDBOUW_EN_NATUURLIJKE_OMGEVING",
+            _nvt("LANDBOUW_EN_NATUURLIJKE_OMGEVING"),
+            0.45,
+            (BACHELOR,),
+        ),
+        Sector("ONDERWIJS", "leraar basisonderwijs", 0.84, (BACHELOR,)),
+        Sector("ONDERWIJS", _nvt("ONDERWIJS"), 0.55, (AD, BACHELOR, MASTER)),
+        Sector("SECTOROVERSTIJGEND", "sectoroverstijgend", 0.50, (BACHELOR,)),
+        Sector("TAAL_EN_CULTUUR", "opleidingen op het gebied van de kunst", 0.58, (BACHELOR,)),
+        Sector("TAAL_EN_CULTUUR", _nvt("TAAL_EN_CULTUUR"), 0.62, (BACHELOR,)),
+        Sector(TECHNIEK, _nvt(TECHNIEK), 0.19, (AD, BACHELOR, MASTER)),
+    )
+}
+
+# Share of a sector's students by type, before restricting to the types the sector offers.
+TYPE_WEIGHTS = {AD: 0.07, BACHELOR: 0.87, MASTER: 0.06}
+ONBEKEND_CHANCE = 0.06
+
+
+@dataclass(frozen=True)
+class Location:
+    """One institution at one location, with its (invented) size and sector mix in 2020."""
+
+    provincie: str
+    gemeentenummer: str
+    gemeente: str
+    instellingscode: str
+    instellingsnaam: str
+    students_2020: int
+    technology_share: float
+    other_sectors: tuple[tuple[str, float], ...]
+    yearly_growth: float
+
+    @property
+    def is_twente(self) -> bool:
+        return self.gemeentenummer in TWENTE_GEMEENTEN
+
+
+TWENTE_GEMEENTEN = frozenset({"0153", "0164", "0141"})
+
+_BROAD = (
+    ("ECONOMIE", 0.30),
+    ("GEDRAG_EN_MAATSCHAPPIJ", 0.20),
+    ("GEZONDHEIDSZORG", 0.15),
+    ("leraar basisonderwijs", 0.08),
+    ("ONDERWIJS", 0.10),
+    ("opleidingen op het gebied van de kunst", 0.07),
+    ("TAAL_EN_CULTUUR", 0.03),
+    ("LANDBOUW_EN_NATUURLIJKE_OMGEVING", 0.03),
+    ("sectoroverstijgend", 0.01),
+)
+
+LOCATIONS: tuple[Location, ...] = (
+    Location(
+        "Overijssel", "0153", "Enschede", "23AH", "Saxion Hogeschool", 13000, 0.27, _BROAD, 0.012
+    ),
+    Location(
+        "Overijssel",
+        "0164",
+        "Hengelo",
+        "99XB",
+        "Hogeschool Voorbeeld Hengelo",
+        2800,
+        0.55,
+        (("ECONOMIE", 0.55), ("GEDRAG_EN_MAATSCHAPPIJ", 0.25), ("ONDERWIJS", 0.20)),
+        0.018,
+    ),
+    Location(
+        "Overijssel",
+        "0141",
+        "Almelo",
+        "99XC",
+        "Hogeschool Voorbeeld Almelo",
+        1200,
+        0.24,
+        (("ECONOMIE", 0.35), ("GEZONDHEIDSZORG", 0.40), ("leraar basisonderwijs", 0.25)),
+        -0.010,
+    ),
+    Location(
+        "Overijssel", "0150", "Deventer", "23AH", "Saxion Hogeschool", 6000, 0.12, _BROAD, 0.005
+    ),
+    Location(
+        "Overijssel",
+        "0193",
+        "Zwolle",
+        "99XD",
+        "Hogeschool Voorbeeld Zwolle",
+        8000,
+        0.12,
+        _BROAD,
+        0.015,
+    ),
+    Location(
+        "Groningen",
+        "0014",
+        "Groningen",
+        "99XE",
+        "Hogeschool Voorbeeld Groningen",
+        12000,
+        0.22,
+        _BROAD,
+        -0.005,
+    ),
+    Location(
+        "Utrecht",
+        "0344",
+        "Utrecht",
+        "99XF",
+        "Hogeschool Voorbeeld Utrecht",
+        12000,
+        0.15,
+        _BROAD,
+        0.010,
+    ),
+    Location(
+        "Noord-Holland",
+        "0363",
+        "Amsterdam",
+        "99XG",
+        "Hogeschool Voorbeeld Amsterdam",
+        14000,
+        0.16,
+        _BROAD,
+        0.020,
+    ),
+    Location(
+        "Noord-Brabant",
+        "0772",
+        "Eindhoven",
+        "99XH",
+        "Hogeschool Voorbeeld Eindhoven",
+        8000,
+        0.30,
+        _BROAD,
+        0.015,
+    ),
+    Location(
+        "Zuid-Holland",
+        "0599",
+        "Rotterdam",
+        "99XJ",
+        "Hogeschool Voorbeeld Rotterdam",
+        10000,
+        0.18,
+        _BROAD,
+        -0.008,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One generated data line; ``count`` is the true generated number (before suppression)."""
+
+    year: int
+    location: Location
+    type_ho: str
+    sector: Sector
+    geslacht: str
+    count: int
+
+    @property
+    def published_count(self) -> int:
+        return SUPPRESSED if 0 < self.count < SUPPRESSION_THRESHOLD else self.count
+
+    def fields(self) -> tuple[str, ...]:
+        """The text fields, in header order (without the count)."""
+        loc = self.location
+        return (
+            str(self.year),
+            loc.provincie,
+            loc.gemeentenummer,
+            loc.gemeente,
+            SOORT_INSTELLING,
+            self.type_ho,
+            loc.instellingscode,
+            loc.instellingsnaam,
+            self.sector.onderdeel,
+            self.sector.subonderdeel,
+            self.geslacht,
+        )
+
+
+def sector_mix(location: Location) -> dict[str, float]:
+    """Shares of the location's students by sector key, summing to one."""
+    other_total = sum(weight for _, weight in location.other_sectors)
+    mix = {TECHNIEK: location.technology_share}
+    for key, weight in location.other_sectors:
+        mix[key] = (1.0 - location.technology_share) * weight / other_total
+    return mix
+
+
+def type_mix(sector: Sector) -> dict[str, float]:
+    """Shares of a sector's students by type of higher education, summing to one."""
+    total = sum(TYPE_WEIGHTS[t] for t in sector.types)
+    return {t: TYPE_WEIGHTS[t] / total for t in sector.types}
+
+
+def generate_rows(rng: random.Random) -> list[Row]:
+    """Every generated row, in no particular order; zero counts are left out (as DUO does)."""
+    rows: list[Row] = []
+    for location in LOCATIONS:
+        for key, share in sector_mix(location).items():
+            sector = SECTORS[key]
+            for type_ho, type_share in type_mix(sector).items():
+                base = location.students_2020 * share * type_share * rng.uniform(0.85, 1.15)
+                trend = rng.uniform(-0.015, 0.015)
+                female = min(0.95, max(0.05, sector.female_share + rng.uniform(-0.05, 0.05)))
+                has_onbekend = rng.random() < ONBEKEND_CHANCE
+                for year in YEARS:
+                    growth = (1.0 + location.yearly_growth + trend) ** (year - YEARS[0])
+                    total = base * growth * rng.uniform(0.98, 1.02)
+                    unknown = rng.randint(1, 6) if has_onbekend else 0
+                    counts = {
+                        MAN: round(total * (1.0 - female)),
+                        VROUW: round(total * female),
+                        ONBEKEND: unknown,
+                    }
+                    rows.extend(
+                        Row(year, location, type_ho, sector, geslacht, count)
+                        for geslacht, count in counts.items()
+                        if count > 0
+                    )
+    return sort_rows(rows)
+
+
+def sort_rows(rows: Iterable[Row]) -> list[Row]:
+    """DUO's order: year, province, gemeente, type, institution, sector, subsector, sex."""
+
+    def key(row: Row) -> tuple[str, ...]:
+        f = row.fields()
+        return (f[0], f[1], f[2], f[5], f[6], f[8], f[9], f[10])
+
+    return sorted(rows, key=key)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def render_csv(rows: Iterable[Row]) -> bytes:
+    """The file's bytes: UTF-8 without BOM, CRLF line ends, text quoted, the count not."""
+    lines = [",".join(_quote(name) for name in HEADER)]
+    lines.extend(
+        ",".join([*(_quote(f) for f in row.fields()), str(row.published_count)]) for row in rows
+    )
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def generate_csv(seed: int = SEED) -> bytes:
+    return render_csv(generate_rows(random.Random(seed)))
+
+
+def clear_landing_dir(out_dir: Path) -> None:
+    """Remove a previous landing zone at ``out_dir``, refusing anything that is not one."""
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise SystemExit(f"{out_dir} exists and is not a directory")
+    for path in out_dir.rglob("*"):
+        depth = len(path.relative_to(out_dir).parts)
+        if (path.is_file() and depth != 4) or (path.is_dir() and depth > 3):
+            raise SystemExit(
+                f"{out_dir} holds {path}, which is not part of a landing zone; "
+                "refusing to delete it"
+            )
+    shutil.rmtree(out_dir)
+
+
+def write_landing(out_dir: Path) -> tuple[Path, int]:
+    """Empty ``out_dir``, land the generated file there; return its path and row count."""
+    data = generate_csv()
+    clear_landing_dir(out_dir)
+    landed, _ = LandingZone(out_dir).land_bytes(
+        data,
+        source=SOURCE,
+        dataset=DATASET,
+        resource=RESOURCE,
+        file_name=FILE_NAME,
+        media_type=MEDIA_TYPE,
+        original_url=None,
+        fetched_at=FETCHED_AT,
+        is_sample_data=True,
+        note=NOTE,
+    )
+    return landed.path, data.count(b"\r\n") - 1
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "out_dir",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_OUT_DIR,
+        help="landing zone directory to (re)create (default: sample/landing)",
+    )
+    args = parser.parse_args(argv)
+    path, n_rows = write_landing(args.out_dir)
+    print(f"wrote GENERATED sample data: {n_rows} rows ({YEARS[0]}-{YEARS[-1]}) to {path}")
+
+
+if __name__ == "__main__":
+    main()

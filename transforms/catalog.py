@@ -1,0 +1,118 @@
+"""The indicator catalog: declarative, validated when it is loaded."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+IDENTIFIER = r"^[a-z][a-z0-9_]*$"
+BREAKDOWN_COLUMNS = ("sex",)
+
+
+class CatalogError(ValueError):
+    """The indicator catalog is not valid; the message names the entry and the field."""
+
+
+class Target(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: float
+    year: int
+    note: str
+
+
+class Indicator(BaseModel):
+    """One published indicator."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=IDENTIFIER)
+    title_nl: str = Field(min_length=3)
+    title_en: str = Field(min_length=3)
+    definition: str = Field(min_length=20)
+    unit: Literal["count", "fraction", "percent", "ratio"]
+    action_point: int = Field(ge=1, le=5)
+    source: Literal["duo", "cbs"]
+    source_dataset: str = Field(min_length=1)
+    resources: tuple[str, ...] = Field(min_length=1)
+    counted_by: Literal["programme_location", "residence", "workplace", "institution"]
+    model: str = Field(pattern=IDENTIFIER)
+    breakdowns: tuple[Literal["sex"], ...] = ()
+    valid_min: float | None = None
+    valid_max: float | None = None
+    direction: Literal["higher_is_better", "lower_is_better", "neutral"]
+    target: Target | None = None
+
+    @model_validator(mode="after")
+    def _range_is_ordered(self) -> Indicator:
+        if (
+            self.valid_min is not None
+            and self.valid_max is not None
+            and self.valid_min > self.valid_max
+        ):
+            raise ValueError(f"valid_min {self.valid_min} is above valid_max {self.valid_max}")
+        return self
+
+
+class Catalog(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    indicators: tuple[Indicator, ...]
+
+    def get(self, indicator_id: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(indicator_id)
+
+    @property
+    def resources(self) -> tuple[tuple[str, str], ...]:
+        """Every (source, resource) some indicator needs, in first-use order."""
+        seen: dict[tuple[str, str], None] = {}
+        for indicator in self.indicators:
+            for resource in indicator.resources:
+                seen[(indicator.source, resource)] = None
+        return tuple(seen)
+
+
+def default_catalog_path() -> Path:
+    return Path(str(resources.files("techpact.transforms").joinpath("indicators.toml")))
+
+
+def parse_catalog(text: str, *, origin: str) -> Catalog:
+    """Validate catalog TOML text; errors name the entry (by id or position) and the field."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{origin}: not valid TOML ({exc})") from exc
+    unknown = set(data) - {"indicator"}
+    if unknown:
+        raise CatalogError(f"{origin}: unknown top-level key(s) {sorted(unknown)}")
+    entries = data.get("indicator", [])
+    if not entries:
+        raise CatalogError(f"{origin}: no [[indicator]] entries")
+    indicators = []
+    for position, entry in enumerate(entries, start=1):
+        label = f"indicator #{position} ({entry.get('id', 'no id')!s})"
+        try:
+            indicators.append(Indicator.model_validate(entry))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"field {'.'.join(str(p) for p in err['loc']) or '(entry)'}: {err['msg']}"
+                for err in exc.errors()
+            )
+            raise CatalogError(f"{origin}: {label}: {problems}") from exc
+    ids = [i.id for i in indicators]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CatalogError(f"{origin}: duplicate indicator id(s) {duplicates}")
+    return Catalog(indicators=tuple(indicators))
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    path = path or default_catalog_path()
+    return parse_catalog(path.read_text(encoding="utf-8"), origin=str(path))

@@ -1,0 +1,39 @@
+-- The published long table: one row per indicator x region x period x breakdown.
+-- $snapshot_id is bound as a parameter.
+with indicator_rows as (
+    select * from indicator_rows
+),
+
+catalog as (
+    select * from indicator_catalog
+),
+
+regions as (
+    select * from region
+)
+
+select
+    indicator_rows.indicator_id,
+    indicator_rows.region_code,
+    coalesce(regions.region_name, indicator_rows.region_code) as region_name,
+    coalesce(regions.region_level, case indicator_rows.region_code when 'NL01' then 'land' end)
+        as region_level,
+    indicator_rows.period,
+    indicator_rows.period_type,
+    indicator_rows.sex,
+    indicator_rows.value,
+    catalog.unit,
+    indicator_rows.suppressed_cell_count,
+    catalog.source,
+    catalog.source_dataset,
+    indicator_rows.source_sha256,
+    $snapshot_id::varchar as snapshot_id
+from indicator_rows
+inner join catalog on catalog.indicator_id = indicator_rows.indicator_id
+left join regions on regions.region_code = indicator_rows.region_code
+order by
+    indicator_rows.indicator_id,
+    regions.region_level,
+    indicator_rows.region_code,
+    indicator_rows.period,
+    indicator_rows.sex

@@ -1,0 +1,107 @@
+"""What the published warehouse holds, described once: tables, columns and their comments.
+
+BI users read these descriptions through ``information_schema`` / ``duckdb_columns()``.
+DuckDB drops comments on ``create or replace``, so they are applied after every rebuild.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
+    "indicator_values": (
+        "Techniekpact indicators, long and tidy: one row per indicator, region, period and "
+        "breakdown.",
+        {
+            "indicator_id": "Indicator id; its definition is in indicator_catalog.",
+            "region_code": "CBS region code: GMxxxx gemeente, CRxx COROP, PVxx provincie, "
+            "NL01 Nederland.",
+            "region_name": "Region name as in the region table.",
+            "region_level": "gemeente, corop, provincie, landsdeel or land.",
+            "period": "Period label: '2023' for a year, '2023/24' for a school year.",
+            "period_type": "year or school_year.",
+            "sex": "Breakdown by sex: male, female, unknown, or total where not broken down.",
+            "value": "The indicator value, in the unit of the unit column.",
+            "unit": "count, fraction (0..1), percent or ratio.",
+            "suppressed_cell_count": "Source cells suppressed as small numbers (DUO: fewer than "
+            "5) that added nothing to this value; 0 means the value is exact.",
+            "source": "Source organisation: duo or cbs.",
+            "source_dataset": "Source dataset or table id (DUO CKAN dataset, CBS table).",
+            "source_sha256": "sha256 of the landed file(s) this row was computed from.",
+            "snapshot_id": "Snapshot this row was published in.",
+        },
+    ),
+    "indicator_catalog": (
+        "One row per indicator: what it counts, its unit, pact action point and source.",
+        {
+            "indicator_id": "Indicator id, as in indicator_values.",
+            "title_nl": "Dutch title.",
+            "title_en": "English title.",
+            "definition": "What is counted, and whether by programme location or residence.",
+            "unit": "count, fraction (0..1), percent or ratio.",
+            "action_point": "Techniekpact action point 1-5.",
+            "source": "Source organisation: duo or cbs.",
+            "source_dataset": "Source dataset or table id.",
+            "counted_by": "programme_location, residence, workplace or institution.",
+            "direction": "higher_is_better, lower_is_better or neutral.",
+            "valid_min": "Lowest valid value (checked before publishing).",
+            "valid_max": "Highest valid value (checked before publishing).",
+            "target_value": "Pact target, where the pact set one.",
+            "target_year": "Year the pact target is for.",
+        },
+    ),
+    "region": (
+        "Region hierarchy: gemeente -> COROP -> provincie -> landsdeel -> Nederland.",
+        {
+            "region_code": "CBS region code (keys trimmed).",
+            "region_name": "Region name.",
+            "region_level": "gemeente, corop, provincie, landsdeel or land.",
+            "corop_code": "COROP region of a gemeente.",
+            "province_code": "Provincie of a gemeente or COROP region.",
+            "landsdeel_code": "Landsdeel of a gemeente, COROP region or provincie.",
+            "classification_year": "Year of the CBS regional classification.",
+            "source_note": "Where the row comes from.",
+        },
+    ),
+    "snapshot_info": (
+        "One row describing this snapshot: when, from which files, and whether it passed.",
+        {
+            "snapshot_id": "Snapshot id (UTC creation time and a random suffix).",
+            "created_at": "When the snapshot was built (UTC).",
+            "is_sample_data": "True when any source file is generated sample data, "
+            "not official figures.",
+            "quality_status": "passed or passed_with_warnings.",
+            "row_count": "Rows in indicator_values.",
+            "techpact_version": "Version of techpact that built the snapshot.",
+            "source_files": "JSON list of the landed files used, with sha256 and origin.",
+        },
+    ),
+    "quality_results": (
+        "Every quality check run on this snapshot before it was published.",
+        {
+            "snapshot_id": "Snapshot the checks ran on.",
+            "check_name": "Name of the check.",
+            "severity": "critical (blocks publishing) or warning.",
+            "success": "Whether the check passed.",
+            "unexpected_count": "Rows that failed the check.",
+            "failing_keys": "JSON sample of the failing rows' keys.",
+            "description": "What the check asserts.",
+        },
+    ),
+}
+
+
+def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """Comment every published table and column (parameters, never pasted values)."""
+    for table, (table_doc, columns) in PUBLISHED_TABLES.items():
+        con.execute(f'comment on table "{table}" is {_literal(table_doc)}')
+        for column, doc in columns.items():
+            con.execute(f'comment on column "{table}"."{column}" is {_literal(doc)}')
+
+
+def _literal(text: str) -> str:
+    """Quote our own documentation text: COMMENT ON accepts no bound parameters.
+
+    Only descriptions written in this module and the catalog pass through here, never data.
+    """
+    return "'" + text.replace("'", "''") + "'"
