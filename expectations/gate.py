@@ -24,8 +24,16 @@ log = logging.getLogger(__name__)
 MAX_FAILING_KEYS = 20
 
 COVERAGE_SQL = """
-with periods as (
-    select distinct indicator_id, period from indicator_values
+-- Every catalog indicator x every period it has data for x every required region, with the
+-- number of rows found. An indicator with no rows at all appears once with a null period.
+with indicators as (
+    select unnest($indicator_ids::varchar[]) as indicator_id
+),
+
+periods as (
+    select distinct indicators.indicator_id, indicator_values.period
+    from indicators
+    left join indicator_values on indicator_values.indicator_id = indicators.indicator_id
 ),
 
 required as (
@@ -96,18 +104,28 @@ class QualityReport:
         ]
 
 
-def read_tables(build_path: Path, config: ChecksConfig) -> dict[str, pd.DataFrame]:
+def read_tables(
+    build_path: Path, config: ChecksConfig, indicator_ids: list[str]
+) -> dict[str, pd.DataFrame]:
+    """The frames the checks run on, read from a build with DuckDB."""
     with duckdb.connect(str(build_path), read_only=True) as con:
         return {
             INDICATOR_VALUES: con.execute("select * from indicator_values").df(),
             COVERAGE: con.execute(
-                COVERAGE_SQL, {"regions": list(config.coverage.required_regions)}
+                COVERAGE_SQL,
+                {
+                    "regions": list(config.coverage.required_regions),
+                    "indicator_ids": indicator_ids,
+                },
             ).df(),
         }
 
 
 def run_checks(checks: list[Check], tables: dict[str, pd.DataFrame]) -> QualityReport:
     """Validate each table's DataFrame with a GX suite made of its checks."""
+    missing = sorted({c.table for c in checks} - set(tables))
+    if missing:
+        raise ValueError(f"checks need table(s) {missing} that were not provided")
     import great_expectations as gx
     import great_expectations.expectations as gxe
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -125,7 +143,11 @@ def run_checks(checks: list[Check], tables: dict[str, pd.DataFrame]) -> QualityR
         suite = context.suites.add(gx.ExpectationSuite(name=f"techpact_{table}"))
         for check in table_checks:
             expectation_class = getattr(gxe, check.expectation)
-            suite.add_expectation(expectation_class(**check.kwargs, meta={"check": check.name}))
+            condition = _row_condition(check.where)
+            extra = {"row_condition": condition} if condition is not None else {}
+            suite.add_expectation(
+                expectation_class(**check.kwargs, **extra, meta={"check": check.name})
+            )
         validation = context.validation_definitions.add(
             gx.ValidationDefinition(name=f"validate_{table}", data=batch, suite=suite)
         )
@@ -141,6 +163,17 @@ def run_checks(checks: list[Check], tables: dict[str, pd.DataFrame]) -> QualityR
             results.append(_to_result(check, item, table))
     order = {check.name: i for i, check in enumerate(checks)}
     return QualityReport(tuple(sorted(results, key=lambda r: order[r.name])))
+
+
+def _row_condition(where: dict[str, str]) -> Any:
+    """``{"col": "x", ...}`` as a GX condition ``Column("col") == "x" & ...`` (values bound)."""
+    from great_expectations.expectations.row_conditions import Column
+
+    condition = None
+    for column, value in where.items():
+        clause = Column(name=column) == value
+        condition = clause if condition is None else condition & clause
+    return condition
 
 
 def _to_result(check: Check, item: Any, table: str) -> CheckResult:
@@ -184,8 +217,11 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, str | int | float | bool) else str(value)
 
 
-def validate_build(build_path: Path, checks: list[Check], config: ChecksConfig) -> QualityReport:
-    report = run_checks(checks, read_tables(build_path, config))
+def validate_build(
+    build_path: Path, checks: list[Check], config: ChecksConfig, indicator_ids: list[str]
+) -> QualityReport:
+    """Run every check on a build; ``indicator_ids`` are the indicators it must contain."""
+    report = run_checks(checks, read_tables(build_path, config, indicator_ids))
     log.info(
         "Quality gate: %s (%d checks, %d failed)",
         report.status,

@@ -32,6 +32,8 @@ class Check:
     table: str
     expectation: str
     kwargs: dict[str, Any] = field(default_factory=dict)
+    # Only rows whose columns equal these values are checked (a GX row condition).
+    where: dict[str, str] = field(default_factory=dict)
 
 
 def build_checks(catalog: Catalog, config: ChecksConfig) -> list[Check]:
@@ -74,8 +76,8 @@ def build_checks(catalog: Catalog, config: ChecksConfig) -> list[Check]:
                 name=f"value_range__{indicator.id}",
                 severity=config.value_range.severity,
                 description=(
-                    f"{indicator.id} lies within [{_bound(indicator.valid_min)}, "
-                    f"{_bound(indicator.valid_max)}] ({indicator.unit})"
+                    f"{indicator.id} lies within [{_bound(indicator.valid_min, '-inf')}, "
+                    f"{_bound(indicator.valid_max, 'inf')}] ({indicator.unit})"
                 ),
                 table=INDICATOR_VALUES,
                 expectation="ExpectColumnValuesToBeBetween",
@@ -83,10 +85,8 @@ def build_checks(catalog: Catalog, config: ChecksConfig) -> list[Check]:
                     "column": "value",
                     "min_value": indicator.valid_min,
                     "max_value": indicator.valid_max,
-                    # Ids are validated identifiers, so this pandas query is a fixed string.
-                    "row_condition": f'indicator_id=="{indicator.id}"',
-                    "condition_parser": "pandas",
                 },
+                where={"indicator_id": indicator.id},
             )
         )
     checks.append(
@@ -94,7 +94,7 @@ def build_checks(catalog: Catalog, config: ChecksConfig) -> list[Check]:
             name="required_regions_present",
             severity=config.coverage.severity,
             description=(
-                "every indicator has "
+                "every catalog indicator has rows, and has "
                 + ", ".join(config.coverage.required_regions)
                 + " for every period it has data for"
             ),
@@ -106,5 +106,5 @@ def build_checks(catalog: Catalog, config: ChecksConfig) -> list[Check]:
     return checks
 
 
-def _bound(value: float | None) -> str:
-    return "-inf" if value is None else f"{value:g}"
+def _bound(value: float | None, unbounded: str) -> str:
+    return unbounded if value is None else f"{value:g}"

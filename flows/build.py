@@ -67,7 +67,10 @@ def build_task(settings: Settings, snapshot_id: str) -> BuildResult:
 @task(name="validate", task_run_name="validate {build.path.name}", cache_policy=NO_CACHE)
 def validate_task(build: BuildResult) -> QualityReport:
     config = load_checks_config()
-    report = validate_build(build.path, build_checks(load_catalog(), config), config)
+    catalog = load_catalog()
+    report = validate_build(
+        build.path, build_checks(catalog, config), config, [i.id for i in catalog.indicators]
+    )
     create_table_artifact(
         key="quality-summary",
         table=[

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ import pandas as pd
 from techpact.sources.errors import SourceFormatError
 
 SUPPRESSION_MARKERS = frozenset({"-1", "<5"})
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+_YEAR = re.compile(r"[0-9]{4}")
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -155,14 +158,10 @@ def recognise_layout(header: list[str], file_name: str) -> Layout:
     matches = [layout for layout in LAYOUTS if set(layout.columns) <= present]
     if matches:
         return max(matches, key=lambda layout: len(layout.columns))
-    if len(names) == 1 and ";" in header[0]:
-        raise SourceFormatError(
-            file_name,
-            "header is ';'-separated: this is the legacy duo.nl format, not the current "
-            "comma-separated portal format",
-            line=1,
-        )
-    closest = max(LAYOUTS, key=lambda layout: len(set(layout.columns) & present))
+    # The closest layout is the one missing the fewest columns (ties: the smaller layout).
+    closest = min(
+        LAYOUTS, key=lambda layout: (len(set(layout.columns) - present), len(layout.columns))
+    )
     overlap = len(set(closest.columns) & present)
     if overlap < len(closest.columns) // 2:
         raise SourceFormatError(
@@ -185,12 +184,11 @@ def parse_count(value: str, *, file_name: str, line: int, column: str) -> int | 
     text = value.strip()
     if text in SUPPRESSION_MARKERS:
         return None
-    try:
-        count = int(text)
-    except ValueError:
+    if not _WHOLE_NUMBER.fullmatch(text):
         raise SourceFormatError(
             file_name, f"{value!r} is not a whole number", line=line, column=column
-        ) from None
+        )
+    count = int(text)
     if count < 0:
         raise SourceFormatError(
             file_name,
@@ -203,7 +201,7 @@ def parse_count(value: str, *, file_name: str, line: int, column: str) -> int | 
 
 def parse_year(value: str, *, file_name: str, line: int, column: str) -> int:
     text = value.strip()
-    if not (len(text) == 4 and text.isdigit()):
+    if not _YEAR.fullmatch(text):
         raise SourceFormatError(file_name, f"{value!r} is not a year", line=line, column=column)
     return int(text)
 
@@ -213,6 +211,14 @@ def parse_current_csv(data: bytes, file_name: str) -> ParsedFile:
     text = decode_text(data, file_name)
     if not text.strip():
         raise SourceFormatError(file_name, "file is empty")
+    first_line = text.split("\n", 1)[0]
+    if first_line.count(";") > first_line.count(","):
+        raise SourceFormatError(
+            file_name,
+            "header is ';'-separated: this is the legacy duo.nl format, not the current "
+            "comma-separated portal format",
+            line=1,
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=",", quotechar='"', strict=True)
     try:
         header = next(reader)
@@ -239,7 +245,7 @@ def _parse_records(
     line = 1
     try:
         for fields in reader:
-            line = reader.line_num  # type: ignore[attr-defined]
+            line = reader.line_num  # type: ignore[attr-defined]  # last line of this record
             if not fields or fields == [""]:
                 continue
             if len(fields) != len(names):
@@ -262,4 +268,5 @@ def _parse_records(
                 line,
             )
     except csv.Error as exc:
-        raise SourceFormatError(file_name, f"malformed CSV ({exc})", line=line + 1) from exc
+        line = reader.line_num  # type: ignore[attr-defined]
+        raise SourceFormatError(file_name, f"malformed CSV ({exc})", line=line) from exc

@@ -16,8 +16,8 @@ from techpact.runtime import configure_environment
 from techpact.sources import duo
 from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandingError, LandingZone
-from techpact.transforms.catalog import CatalogError
-from techpact.warehouse.build import BuildError
+from techpact.transforms.catalog import CatalogError, load_catalog
+from techpact.warehouse.build import BuildError, select_source_files
 from techpact.warehouse.snapshots import SnapshotStore
 
 console = Console()
@@ -104,6 +104,10 @@ def run(
             code=2,
         )
     settings = _settings(data_dir, landing_dir)
+    try:  # fail fast, before Prefect starts, when the landing zone cannot be built at all
+        select_source_files(LandingZone(settings.landing_dir), load_catalog())
+    except (BuildError, LandingError, CatalogError) as exc:
+        raise _fail(str(exc)) from None
     from techpact.flows.build import QualityGateBlocked, build_and_publish
 
     console.print(

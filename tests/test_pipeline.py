@@ -1,0 +1,124 @@
+"""The build-and-publish flow end to end, on a temporary Prefect server."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import SAMPLE_LANDING
+from typer.testing import CliRunner
+
+from techpact.cli import app
+from techpact.sources.landing import LandingZone
+
+pytestmark = pytest.mark.prefect
+
+HEADER = (
+    '"STUDIEJAAR","PROVINCIENAAM","GEMEENTENUMMER","GEMEENTENAAM","SOORT_INSTELLING",'
+    '"TYPE_HOGER_ONDERWIJS","INSTELLINGSCODE_ACTUEEL","INSTELLINGSNAAM_ACTUEEL","ONDERDEEL",'
+    '"SUBONDERDEEL","GESLACHT","AANTAL_INGESCHREVENEN"'
+)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def landing_without_twente(root: Path) -> Path:
+    """A valid DUO file that has no Twente location at all: CR12 is missing."""
+    rows = [
+        '"2023","Utrecht","0344","Utrecht","reguliere inst.","bachelor","99XA","Hogeschool",'
+        '"TECHNIEK","n.v.t. (techniek)","MAN",120',
+        '"2023","Utrecht","0344","Utrecht","reguliere inst.","bachelor","99XA","Hogeschool",'
+        '"ECONOMIE","n.v.t. (economie)","VROUW",300',
+    ]
+    LandingZone(root).land_bytes(
+        "\r\n".join([HEADER, *rows, ""]).encode(),
+        source="duo",
+        dataset="p01hoinges",
+        resource="hbo_enrolment_by_sex",
+        file_name="ingeschrevenengeslhbo.csv",
+        media_type="text/csv",
+        is_sample_data=True,
+        note="test data",
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def published(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with one snapshot published from the bundled sample landing zone."""
+    data_dir = tmp_path_factory.mktemp("data")
+    result = CliRunner().invoke(
+        app,
+        ["run", "--offline", "--landing-dir", str(SAMPLE_LANDING), "--data-dir", str(data_dir)],
+    )
+    assert result.exit_code == 0, result.output
+    return data_dir
+
+
+def test_run_publishes_the_sample_landing_zone_as_sample_data(published: Path) -> None:
+    path = published / "published" / "techpact.duckdb"
+    with duckdb.connect(str(path), read_only=True) as con:
+        info = con.execute("select snapshot_id, is_sample_data, quality_status from snapshot_info")
+        snapshot_id, is_sample, status = info.fetchone()
+        indicators = {
+            r[0] for r in con.execute("select indicator_id from indicator_values").fetchall()
+        }
+        regions = {r[0] for r in con.execute("select region_code from indicator_values").fetchall()}
+    assert is_sample is True
+    assert status == "passed"
+    assert indicators == {"hbo_enrolment_technology", "hbo_enrolment_technology_share"}
+    assert {"CR12", "NL01"} <= regions
+    assert (published / "snapshots" / f"{snapshot_id}.duckdb").exists()
+
+
+def test_snapshots_command_lists_the_published_snapshot_as_sample(published: Path) -> None:
+    result = CliRunner().invoke(app, ["snapshots", "--json", "--data-dir", str(published)])
+    assert result.exit_code == 0, result.output
+    [snapshot] = json.loads(result.output)
+    assert snapshot["is_sample_data"] is True
+    assert snapshot["is_published"] is True
+    assert snapshot["quality_status"] == "passed"
+    assert snapshot["source_files"][0]["sha256"]
+
+
+def test_a_blocked_run_leaves_the_published_file_byte_for_byte_unchanged(
+    published: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(published, data_dir)
+    published_file = data_dir / "published" / "techpact.duckdb"
+    before = sha256(published_file)
+    snapshots_before = sorted(p.name for p in (data_dir / "snapshots").iterdir())
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            "--offline",
+            "--landing-dir",
+            str(landing_without_twente(tmp_path / "landing")),
+            "--data-dir",
+            str(data_dir),
+        ],
+    )
+
+    assert result.exit_code == 1
+    assert "required_regions_present" in result.output
+    assert "CR12" in result.output
+    assert sha256(published_file) == before
+    assert sorted(p.name for p in (data_dir / "snapshots").iterdir()) == snapshots_before
+    assert not list((data_dir / "work").glob("*.duckdb"))
+    blocked = [
+        json.loads(p.read_text())
+        for p in (data_dir / "runs").glob("*.json")
+        if json.loads(p.read_text())["status"] == "blocked"
+    ]
+    assert len(blocked) == 1
+    failed = {r["check_name"]: r for r in blocked[0]["quality_results"] if not r["success"]}
+    assert failed["required_regions_present"]["failing_keys"][0]["region_code"] == "CR12"

@@ -1,0 +1,381 @@
+"""The quality gate: the checks derived from checks.toml + the catalog, run with GX on pandas.
+
+Every table reaches the gate through DuckDB (``read_tables`` on a tmp_path build file), the
+way ``validate_build`` sees a real build, so the coverage frame is computed by COVERAGE_SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pytest
+
+from techpact.expectations.config import ChecksConfig, load_checks_config
+from techpact.expectations.gate import (
+    MAX_FAILING_KEYS,
+    QualityReport,
+    read_tables,
+    run_checks,
+    validate_build,
+)
+from techpact.expectations.suites import COVERAGE, INDICATOR_VALUES, Check, build_checks
+from techpact.transforms.catalog import load_catalog
+
+COUNT = "hbo_enrolment_technology"
+SHARE = "hbo_enrolment_technology_share"
+REGIONS = {
+    "CR12": ("Twente", "corop"),
+    "NL01": ("Nederland", "land"),
+    "GM0153": ("Enschede", "gemeente"),
+}
+PERIODS = ("2020/21", "2021/22")
+UNITS = {COUNT: "count", SHARE: "fraction"}
+INDICATOR_IDS = [COUNT, SHARE]
+
+
+def _valid_frame() -> pd.DataFrame:
+    """Both indicators x CR12, NL01, GM0153 x two school years, sex total: 12 valid rows."""
+    rows = []
+    for indicator_id, unit in UNITS.items():
+        for region_code, (region_name, region_level) in REGIONS.items():
+            for i, period in enumerate(PERIODS):
+                value = 1000.0 + 10 * i if unit == "count" else 0.25 + 0.01 * i
+                rows.append(
+                    {
+                        "indicator_id": indicator_id,
+                        "region_code": region_code,
+                        "region_name": region_name,
+                        "region_level": region_level,
+                        "period": period,
+                        "period_type": "school_year",
+                        "sex": "total",
+                        "value": value,
+                        "unit": unit,
+                        "suppressed_cell_count": 0,
+                        "source": "duo",
+                        "source_dataset": "p01hoinges",
+                        "source_sha256": "0" * 64,
+                        "snapshot_id": "20240101T000000Z",
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _write_build(path: Path, frame: pd.DataFrame) -> Path:
+    """A DuckDB build file holding `frame` as table indicator_values."""
+    with duckdb.connect(str(path)) as con:
+        con.register("frame", frame)
+        con.execute("create table indicator_values as select * from frame")
+    return path
+
+
+def _tables(tmp_path: Path, frame: pd.DataFrame, config: ChecksConfig) -> dict[str, pd.DataFrame]:
+    return read_tables(_write_build(tmp_path / "build.duckdb", frame), config, INDICATOR_IDS)
+
+
+def _key(indicator_id: str, region_code: str | None, period: str) -> dict[str, Any]:
+    return {
+        "indicator_id": indicator_id,
+        "region_code": region_code,
+        "period": period,
+        "sex": "total",
+    }
+
+
+def _row_mask(frame: pd.DataFrame, indicator_id: str, region_code: str, period: str) -> pd.Series:
+    return (
+        (frame["indicator_id"] == indicator_id)
+        & (frame["region_code"] == region_code)
+        & (frame["period"] == period)
+    )
+
+
+@pytest.fixture(scope="module")
+def config() -> ChecksConfig:
+    return load_checks_config()
+
+
+@pytest.fixture(scope="module")
+def checks(config: ChecksConfig) -> list[Check]:
+    return build_checks(load_catalog(), config)
+
+
+def _result(report: QualityReport, name: str):
+    [result] = [r for r in report.results if r.name == name]
+    return result
+
+
+# --- the valid build ---------------------------------------------------------------------------
+
+
+def test_valid_build_passes_every_check(
+    tmp_path: Path, config: ChecksConfig, checks: list[Check]
+) -> None:
+    build = _write_build(tmp_path / "build.duckdb", _valid_frame())
+
+    report = validate_build(build, checks, config, INDICATOR_IDS)
+
+    assert [r.name for r in report.results] == [c.name for c in checks]
+    assert report.failures == ()
+    assert all(r.unexpected_count == 0 and r.failing_keys == () for r in report.results)
+    assert report.status == "passed"
+    assert not report.blocked
+
+
+def test_coverage_frame_has_one_row_per_indicator_period_and_required_region(
+    tmp_path: Path, config: ChecksConfig
+) -> None:
+    coverage = _tables(tmp_path, _valid_frame(), config)[COVERAGE]
+
+    assert coverage.to_dict("records") == [
+        {"indicator_id": i, "period": p, "region_code": r, "row_count": 1}
+        for i in sorted(UNITS)
+        for p in PERIODS
+        for r in ("CR12", "NL01")
+    ]
+
+
+# --- one failing dataset per rule --------------------------------------------------------------
+
+
+def _duplicate_row(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat(
+        [frame, frame[_row_mask(frame, COUNT, "GM0153", "2020/21")]], ignore_index=True
+    )
+
+
+def _negative_count(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.loc[_row_mask(frame, COUNT, "GM0153", "2021/22"), "value"] = -5.0
+    return frame
+
+
+def _share_above_one(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.loc[_row_mask(frame, SHARE, "CR12", "2020/21"), "value"] = 1.2
+    return frame
+
+
+def _null_region_code(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.loc[_row_mask(frame, SHARE, "GM0153", "2021/22"), "region_code"] = None
+    return frame
+
+
+def _malformed_period(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.loc[_row_mask(frame, COUNT, "GM0153", "2021/22"), "period"] = "2021-22"
+    return frame
+
+
+def _missing_cr12(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[~_row_mask(frame, SHARE, "CR12", "2021/22")].reset_index(drop=True)
+
+
+FAILING_CASES = [
+    pytest.param(
+        _duplicate_row,
+        "grain_unique",
+        2,  # both copies are unexpected; they share one key, reported once
+        [_key(COUNT, "GM0153", "2020/21")],
+        {"grain_unique"},
+        id="duplicated-row",
+    ),
+    pytest.param(
+        _negative_count,
+        f"value_range__{COUNT}",
+        1,
+        [_key(COUNT, "GM0153", "2021/22")],
+        {f"value_range__{COUNT}"},
+        id="negative-count",
+    ),
+    pytest.param(
+        _share_above_one,
+        f"value_range__{SHARE}",
+        1,
+        [_key(SHARE, "CR12", "2020/21")],
+        {f"value_range__{SHARE}"},
+        id="share-above-one",
+    ),
+    pytest.param(
+        _null_region_code,
+        "not_null__region_code",
+        1,
+        [_key(SHARE, None, "2021/22")],
+        {"not_null__region_code"},
+        id="null-region-code",
+    ),
+    pytest.param(
+        _malformed_period,
+        "period_format",
+        1,
+        [_key(COUNT, "GM0153", "2021-22")],
+        # The stray period has data (GM0153) but neither CR12 nor NL01, so coverage fails too.
+        {"period_format", "required_regions_present"},
+        id="malformed-period",
+    ),
+    pytest.param(
+        _missing_cr12,
+        "required_regions_present",
+        1,
+        [{"indicator_id": SHARE, "period": "2021/22", "region_code": "CR12"}],
+        {"required_regions_present"},
+        id="missing-required-region",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "check_name", "unexpected_count", "failing_keys", "failed_checks"),
+    FAILING_CASES,
+)
+def test_each_rule_fails_on_its_bad_rows(
+    tmp_path: Path,
+    config: ChecksConfig,
+    checks: list[Check],
+    corrupt: Callable[[pd.DataFrame], pd.DataFrame],
+    check_name: str,
+    unexpected_count: int,
+    failing_keys: list[dict[str, Any]],
+    failed_checks: set[str],
+) -> None:
+    report = run_checks(checks, _tables(tmp_path, corrupt(_valid_frame()), config))
+
+    result = _result(report, check_name)
+    assert not result.success
+    assert result.severity == "critical"
+    assert result.unexpected_count == unexpected_count
+    assert list(result.failing_keys) == failing_keys
+    assert {r.name for r in report.failures} == failed_checks
+    assert report.blocked
+    assert report.status == "blocked"
+    [record] = [r for r in report.to_records() if r["check_name"] == check_name]
+    assert record["failing_keys"] == failing_keys
+    assert record["success"] is False
+
+
+def test_failing_keys_are_capped_but_the_count_is_not(
+    tmp_path: Path, config: ChecksConfig, checks: list[Check]
+) -> None:
+    frame = _valid_frame()
+    template = frame[_row_mask(frame, COUNT, "GM0153", "2020/21")]
+    extra = [
+        template.assign(region_code=f"GM{i:04d}", value=-1.0) for i in range(MAX_FAILING_KEYS + 5)
+    ]
+
+    report = run_checks(checks, _tables(tmp_path, pd.concat([frame, *extra]), config))
+
+    result = _result(report, f"value_range__{COUNT}")
+    assert result.unexpected_count == MAX_FAILING_KEYS + 5
+    assert len(result.failing_keys) == MAX_FAILING_KEYS
+    assert {k["region_code"] for k in result.failing_keys} <= {
+        f"GM{i:04d}" for i in range(MAX_FAILING_KEYS + 5)
+    }
+
+
+def test_a_check_whose_table_is_missing_is_an_error_not_a_silent_pass(
+    checks: list[Check],
+) -> None:
+    with pytest.raises(ValueError, match="coverage"):
+        run_checks(checks, {INDICATOR_VALUES: _valid_frame()})
+
+
+def test_an_indicator_without_any_rows_fails_coverage(
+    tmp_path: Path, config: ChecksConfig, checks: list[Check]
+) -> None:
+    frame = _valid_frame()
+    frame = frame[frame["indicator_id"] != SHARE]
+
+    report = run_checks(checks, _tables(tmp_path, frame, config))
+
+    coverage = _result(report, "required_regions_present")
+    assert not coverage.success
+    assert {k["indicator_id"] for k in coverage.failing_keys} == {SHARE}
+    assert report.blocked
+
+
+def test_a_failing_warning_check_publishes_with_warnings(
+    tmp_path: Path, config: ChecksConfig
+) -> None:
+    warning_config = config.model_copy(
+        update={"value_range": config.value_range.model_copy(update={"severity": "warning"})}
+    )
+    frame = _valid_frame()
+    frame.loc[_row_mask(frame, SHARE, "GM0153", PERIODS[0]), "value"] = 1.5
+
+    report = run_checks(
+        build_checks(load_catalog(), warning_config), _tables(tmp_path, frame, warning_config)
+    )
+
+    assert _result(report, f"value_range__{SHARE}").success is False
+    assert not report.blocked
+    assert report.status == "passed_with_warnings"
+
+
+def test_build_checks_makes_one_value_range_check_per_indicator_with_a_range(
+    checks: list[Check],
+) -> None:
+    ranges = {c.where["indicator_id"]: c for c in checks if c.name.startswith("value_range__")}
+    assert set(ranges) == {COUNT, SHARE}
+    assert ranges[SHARE].kwargs == {"column": "value", "min_value": 0, "max_value": 1}
+    assert ranges[SHARE].description == f"{SHARE} lies within [0, 1] (fraction)"
+    assert len({c.name for c in checks}) == len(checks)
+
+
+def test_value_range_description_names_an_open_upper_bound(checks: list[Check]) -> None:
+    [count] = [c for c in checks if c.name == f"value_range__{COUNT}"]
+    assert count.description == f"{COUNT} lies within [0, inf] (count)"
+
+
+# --- load_checks_config -------------------------------------------------------------------------
+
+
+def test_load_checks_config_reads_the_bundled_file(config: ChecksConfig) -> None:
+    assert config.coverage.required_regions == ("CR12", "NL01")
+    assert config.grain.columns == ("indicator_id", "region_code", "period", "sex")
+
+
+def _bundled_checks_toml() -> str:
+    from importlib import resources
+
+    return resources.files("techpact.expectations").joinpath("checks.toml").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        pytest.param(
+            lambda text: text.replace(
+                '[value_range]\nseverity = "critical"',
+                '[value_range]\nseverity = "critical"\nmax = 3',
+            ),
+            "max",
+            id="unknown-key-in-section",
+        ),
+        pytest.param(
+            lambda text: text + '\n[freshness]\nseverity = "warning"\n',
+            "freshness",
+            id="unknown-section",
+        ),
+        pytest.param(
+            lambda text: text.replace('severity = "critical"', 'severity = "fatal"', 1),
+            "severity",
+            id="invalid-severity",
+        ),
+        pytest.param(lambda text: text + "\n[grain\n", "TOML", id="not-toml"),
+    ],
+)
+def test_load_checks_config_rejects_bad_files(
+    tmp_path: Path, edit: Callable[[str], str], problem: str
+) -> None:
+    original = _bundled_checks_toml()
+    text = edit(original)
+    assert text != original, "the edit did not apply to checks.toml"
+    path = tmp_path / "checks.toml"
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises(ValueError, match="invalid quality check configuration") as excinfo:
+        load_checks_config(path)
+
+    assert str(path) in str(excinfo.value)
+    assert problem.lower() in str(excinfo.value).lower()
