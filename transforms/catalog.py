@@ -79,12 +79,13 @@ class Catalog(BaseModel):
         return tuple(seen)
 
 
-def default_catalog_path() -> Path:
-    return Path(str(resources.files("techpact.transforms").joinpath("indicators.toml")))
+def default_catalog_dir() -> Path:
+    """``transforms/indicators/``: one TOML file per theme, merged into one catalog."""
+    return Path(str(resources.files("techpact.transforms").joinpath("indicators")))
 
 
 def parse_catalog(text: str, *, origin: str) -> Catalog:
-    """Validate catalog TOML text; errors name the entry (by id or position) and the field."""
+    """Validate one catalog TOML text; errors name the entry (by id or position) and field."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -113,6 +114,21 @@ def parse_catalog(text: str, *, origin: str) -> Catalog:
     return Catalog(indicators=tuple(indicators))
 
 
-def load_catalog(path: Path | None = None) -> Catalog:
-    path = path or default_catalog_path()
-    return parse_catalog(path.read_text(encoding="utf-8"), origin=str(path))
+def load_catalog(folder: Path | None = None) -> Catalog:
+    """Every ``*.toml`` file of the catalog folder, in name order, as one catalog."""
+    folder = folder or default_catalog_dir()
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        raise CatalogError(f"{folder}: no indicator catalog files (*.toml)")
+    indicators = [
+        indicator
+        for path in files
+        for indicator in parse_catalog(
+            path.read_text(encoding="utf-8"), origin=str(path)
+        ).indicators
+    ]
+    ids = [i.id for i in indicators]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CatalogError(f"{folder}: indicator id(s) {duplicates} defined more than once")
+    return Catalog(indicators=tuple(indicators))

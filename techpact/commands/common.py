@@ -1,0 +1,39 @@
+"""What every command shares: the data-directory option, consoles, settings, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from techpact.config import Settings
+from techpact.runtime import configure_environment
+
+console = Console()
+err_console = Console(stderr=True)
+
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        "--data-dir",
+        envvar="TECHPACT_DATA_DIR",
+        help="Data directory: landing zone, snapshots, published file, run records.",
+        show_default=True,
+    ),
+]
+DEFAULT_DATA_DIR = Path("data")
+
+
+def settings_for(data_dir: Path, landing_dir: Path | None = None) -> Settings:
+    """The configuration object of one command, with the process environment set up."""
+    settings = Settings.from_paths(data_dir, landing_dir)
+    configure_environment(settings)
+    return settings
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print an error and return the Exit to raise (1: failed, 2: wrong usage)."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)

@@ -1,0 +1,74 @@
+"""The indicator catalog: complete, and strict about typos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from techpact.transforms.catalog import CatalogError, load_catalog, parse_catalog
+from techpact.transforms.runner import model_names, read_model_sql
+
+VALID_ENTRY = """
+[[indicator]]
+id = "x_share"
+title_nl = "Aandeel x"
+title_en = "Share of x"
+definition = "Students in x divided by all students, by programme location."
+unit = "fraction"
+action_point = 1
+source = "duo"
+source_dataset = "p01hoinges"
+resources = ["hbo_enrolment_by_sex"]
+counted_by = "programme_location"
+model = "x_share"
+valid_min = 0
+valid_max = 1
+direction = "higher_is_better"
+"""
+
+
+def test_every_catalog_entry_has_its_sql_model_and_a_definition() -> None:
+    for indicator in load_catalog().indicators:
+        sql = read_model_sql("models", indicator.model)
+        assert "select" in sql.lower(), indicator.id
+        assert len(indicator.definition) > 40, indicator.id
+
+
+def test_every_indicator_model_belongs_to_a_catalog_entry() -> None:
+    models = {name for name in model_names("models") if not name.startswith("int_")}
+    assert models == {indicator.model for indicator in load_catalog().indicators}
+
+
+def test_a_valid_entry_parses() -> None:
+    [indicator] = parse_catalog(VALID_ENTRY, origin="test.toml").indicators
+    assert indicator.valid_max == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (('unit = "fraction"', 'unit = "fractoin"'), "field unit"),
+        (("action_point = 1", "action_point = 6"), "field action_point"),
+        (("valid_min = 0", "valid_min = 0\nvalid_mn = 0"), "field valid_mn"),
+        (('id = "x_share"', 'id = "X-share"'), "field id"),
+        (("valid_max = 1", "valid_max = -1"), "valid_min 0.0 is above valid_max -1.0"),
+    ],
+    ids=["typo in a value", "out of range", "unknown field", "bad id", "inverted range"],
+)
+def test_a_typo_fails_naming_the_file_the_entry_and_the_field(
+    change: tuple[str, str], named: str
+) -> None:
+    with pytest.raises(CatalogError) as failure:
+        parse_catalog(VALID_ENTRY.replace(*change), origin="test.toml")
+    message = str(failure.value)
+    assert "test.toml" in message
+    assert "indicator #1" in message
+    assert named in message
+
+
+def test_an_id_defined_in_two_files_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text(VALID_ENTRY)
+    (tmp_path / "b.toml").write_text(VALID_ENTRY)
+    with pytest.raises(CatalogError, match="x_share"):
+        load_catalog(tmp_path)
