@@ -30,7 +30,7 @@ def build(rows: list[str]) -> duckdb.DuckDBPyConnection:
     load_region_seed(con)
     con.register("parsed", frame)
     con.execute("create table raw_duo__hbo_enrolment_by_sex as select * from parsed")
-    run_models(con, load_catalog(), ["stg_duo__hbo_enrolment_by_sex"])
+    run_models(con, load_catalog())
     return con
 
 

@@ -69,6 +69,10 @@ class Catalog(BaseModel):
                 return indicator
         raise KeyError(indicator_id)
 
+    def only(self, source: str) -> Catalog:
+        """The indicators of one source."""
+        return Catalog(indicators=tuple(i for i in self.indicators if i.source == source))
+
     @property
     def resources(self) -> tuple[tuple[str, str], ...]:
         """Every (source, resource) some indicator needs, in first-use order."""

@@ -86,19 +86,72 @@ def load_region_seed(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def run_models(con: duckdb.DuckDBPyConnection, catalog: Catalog, staged: list[str]) -> None:
-    """Build staging models for the ``staged`` raw resources, then every other model.
+_REFERENCE = re.compile(r"\b(?:from|join)\s+\"?([a-z][a-z0-9_]*)\"?", re.IGNORECASE)
 
-    ``staged`` names the staging models (``stg_<source>__<resource>``) whose raw tables exist.
+
+def model_folder(name: str) -> str:
+    return "staging" if name.startswith("stg_") else "models"
+
+
+def references(sql: str) -> set[str]:
+    """Tables a model reads: the identifiers after ``from`` and ``join``."""
+    return {match.lower() for match in _REFERENCE.findall(_strip_comments(sql))}
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+
+
+def build_order(targets: list[str], available: set[str]) -> list[str]:
+    """The models needed for ``targets``, dependencies first.
+
+    A reference is either a table that already exists (``available``: seeds, raw tables), a CTE
+    of the model itself, or another model file, which is then built first.
     """
-    for name in staged:
-        materialise(con, "staging", name)
-    for name in model_names("models", prefix="int_"):
-        materialise(con, "models", name)
+    known = set(model_names("staging")) | set(model_names("models"))
+    order: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str, needed_by: str | None) -> None:
+        if name in order or name in available:
+            return
+        if name not in known:
+            raise TransformError(
+                f"{needed_by or 'the catalog'} needs table {name!r}, which is neither a model "
+                "nor loaded from the landing zone"
+                + (" (land the source file it comes from)" if name.startswith("raw_") else "")
+            )
+        if name in visiting:
+            raise TransformError(f"models depend on each other in a cycle through {name}")
+        visiting.add(name)
+        sql = read_model_sql(model_folder(name), name)
+        ctes = set(re.findall(r"\b([a-z][a-z0-9_]*)\s+as\s*\(", _strip_comments(sql), re.I))
+        for ref in sorted(references(sql) - ctes - {name}):
+            visit(ref, f"{model_folder(name)}/{name}.sql")
+        visiting.discard(name)
+        order.append(name)
+
+    for target in targets:
+        visit(target, None)
+    return order
+
+
+def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
+
+
+def run_models(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> list[str]:
+    """Build every model the catalog's indicators need, in dependency order; union them.
+
+    Returns the models built. Raw tables (``raw_<source>__<resource>``) and seeds must exist.
+    """
+    order = build_order([i.model for i in catalog.indicators], existing_tables(con))
+    for name in order:
+        materialise(con, model_folder(name), name)
     for indicator in catalog.indicators:
-        materialise(con, "models", indicator.model)
         _check_model_columns(con, indicator.model, indicator.breakdowns)
     _union_indicator_rows(con, catalog)
+    return order
 
 
 def _check_model_columns(

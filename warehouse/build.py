@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -15,27 +14,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from techpact.sources import duo
 from techpact.sources.landing import LandedFile, LandingZone
 from techpact.transforms.catalog import Catalog
 from techpact.transforms.runner import load_region_seed, run_models
+from techpact.warehouse.loaders import BuildError, loader_for
+
+__all__ = ["BuildError", "BuildResult", "build_warehouse", "check_landing_zone"]
 
 log = logging.getLogger(__name__)
-
-# How each source's landed bytes become rows: (bytes, file name) -> (resource, rows).
-Parser = Callable[[bytes, str], tuple[str, pd.DataFrame]]
-
-
-def _parse_duo(data: bytes, file_name: str) -> tuple[str, pd.DataFrame]:
-    parsed = duo.parse_current_csv(data, file_name)
-    return parsed.layout.resource, parsed.rows
-
-
-PARSERS: dict[str, Parser] = {"duo": _parse_duo}
-
-
-class BuildError(RuntimeError):
-    """The landing zone cannot be built into a warehouse; the message says what is missing."""
 
 
 @dataclass(frozen=True)
@@ -49,42 +35,27 @@ class BuildResult:
         return any(f.manifest.is_sample_data for f in self.source_files)
 
 
-def select_source_files(landing: LandingZone, catalog: Catalog) -> tuple[LandedFile, ...]:
-    """The latest landed file of every resource the catalog needs; an error names the gaps."""
-    chosen, missing = [], []
+def resources_by_source(catalog: Catalog) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
     for source, resource in catalog.resources:
-        landed = landing.latest(source, resource)
-        if landed is None:
-            missing.append(f"{source}/{resource}")
-        else:
-            chosen.append(landed)
+        grouped.setdefault(source, []).append(resource)
+    return grouped
+
+
+def missing_resources(landing: LandingZone, catalog: Catalog) -> list[str]:
+    """``source/resource`` of every resource the catalog needs that nothing landed for."""
+    landed = {(f.manifest.source, f.manifest.resource) for f in landing.files()}
+    return [f"{s}/{r}" for s, r in catalog.resources if (s, r) not in landed]
+
+
+def check_landing_zone(landing: LandingZone, catalog: Catalog) -> None:
+    """Fail fast, naming every resource that has nothing landed."""
+    missing = missing_resources(landing, catalog)
     if missing:
         raise BuildError(
             f"the landing zone {landing.root} holds no file for: {', '.join(missing)}. "
             "Land one with `techpact land-file` (or fetch it) first."
         )
-    return tuple(chosen)
-
-
-def load_raw(con: duckdb.DuckDBPyConnection, landing: LandingZone, landed: LandedFile) -> str:
-    """Parse one landed file into table ``raw_<source>__<resource>``; returns its staging model."""
-    manifest = landed.manifest
-    data = landing.verify(landed)
-    resource, rows = PARSERS[manifest.source](data, manifest.file_name)
-    if resource != manifest.resource:
-        raise BuildError(
-            f"{landed.path}: the manifest says {manifest.resource!r} but the file's header is "
-            f"that of {resource!r}"
-        )
-    rows = rows.assign(source_file=manifest.file_name, source_sha256=manifest.sha256)
-    table = f"raw_{manifest.source}__{resource}"
-    con.register("parsed_rows", rows)
-    try:
-        con.execute(f'create or replace table "{table}" as select * from parsed_rows')
-    finally:
-        con.unregister("parsed_rows")
-    log.info("Loaded %s rows from %s into %s", len(rows), manifest.file_name, table)
-    return f"stg_{manifest.source}__{resource}"
 
 
 def write_catalog_table(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
@@ -131,15 +102,17 @@ def build_warehouse(
     if path.exists():
         raise BuildError(f"{path} exists already; a build always writes a new file")
     path.parent.mkdir(parents=True, exist_ok=True)
-    source_files = select_source_files(landing, catalog)
+    check_landing_zone(landing, catalog)
+    source_files: list[LandedFile] = []
     with duckdb.connect(str(path)) as con:
         load_region_seed(con)
-        staged = [load_raw(con, landing, landed) for landed in source_files]
+        for source, resources in resources_by_source(catalog).items():
+            source_files += loader_for(source).load_raw(con, landing, resources)
         write_catalog_table(con, catalog)
-        run_models(con, catalog, staged)
+        run_models(con, catalog)
         row_count = build_indicator_values(con, snapshot_id)
     log.info("Built %s indicator rows into %s", row_count, path)
-    return BuildResult(path=path, row_count=row_count, source_files=source_files)
+    return BuildResult(path=path, row_count=row_count, source_files=tuple(source_files))
 
 
 def source_files_json(files: tuple[LandedFile, ...]) -> str:

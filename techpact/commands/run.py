@@ -21,7 +21,7 @@ from techpact.expectations.gate import CheckResult
 from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandingError, LandingZone
 from techpact.transforms.catalog import CatalogError, load_catalog
-from techpact.warehouse.build import BuildError, select_source_files
+from techpact.warehouse.build import BuildError, check_landing_zone
 
 
 def run(
@@ -53,7 +53,7 @@ def run(
         )
     settings = settings_for(data_dir, landing_dir)
     try:  # fail fast, before Prefect starts, when the landing zone cannot be built at all
-        select_source_files(LandingZone(settings.landing_dir), load_catalog())
+        check_landing_zone(LandingZone(settings.landing_dir), load_catalog())
     except (BuildError, LandingError, CatalogError) as exc:
         raise fail(str(exc)) from None
     from techpact.flows.build import QualityGateBlocked, build_and_publish
