@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PUBLISHED_FILE_NAME = "techpact.duckdb"
+# Public endpoints; a local server stands in for them in tests (TECHPACT_CBS_BASE_URL, ...).
+DEFAULT_CBS_BASE_URL = "https://opendata.cbs.nl"
+DEFAULT_DUO_BASE_URL = "https://onderwijsdata.duo.nl"
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How every source talks HTTP (see ``techpact.sources.http``)."""
+
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 60.0
+    max_body_bytes: int = 512 * 1024 * 1024
+    retries: int = 5
+    backoff_factor_s: float = 1.0
+    backoff_jitter_s: float = 0.5
+    backoff_max_s: float = 60.0
+    user_agent: str = (
+        "techpact/0.1 (Techniekpact indicator warehouse; open-source data pipeline)"
+    )
 
 
 @dataclass(frozen=True)
@@ -18,12 +37,34 @@ class Settings:
 
     data_dir: Path
     landing_dir: Path
+    # Snapshot lifecycle (docs/snapshots.md): how many of the newest snapshots `prune` keeps
+    # besides the published one and the last published version of every period; where the
+    # publish step exports Parquet to (None: no automatic export); how long publishing waits
+    # for another run's lock.
+    retention_keep_last: int = 5
+    export_dir: Path | None = None
+    publish_lock_timeout_seconds: float = 60.0
+    cbs_base_url: str = DEFAULT_CBS_BASE_URL
+    duo_base_url: str = DEFAULT_DUO_BASE_URL
+    http: HttpSettings = field(default_factory=lambda: HttpSettings())
 
     @classmethod
-    def from_paths(cls, data_dir: Path, landing_dir: Path | None = None) -> Settings:
+    def from_paths(
+        cls,
+        data_dir: Path,
+        landing_dir: Path | None = None,
+        *,
+        cbs_base_url: str | None = None,
+        duo_base_url: str | None = None,
+    ) -> Settings:
         data_dir = data_dir.resolve()
         landing = (landing_dir or data_dir / "landing").resolve()
-        return cls(data_dir=data_dir, landing_dir=landing)
+        return cls(
+            data_dir=data_dir,
+            landing_dir=landing,
+            cbs_base_url=(cbs_base_url or DEFAULT_CBS_BASE_URL).rstrip("/"),
+            duo_base_url=(duo_base_url or DEFAULT_DUO_BASE_URL).rstrip("/"),
+        )
 
     @property
     def published_dir(self) -> Path:

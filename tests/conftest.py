@@ -22,6 +22,14 @@ SAMPLE_LANDING = REPO_ROOT / "sample" / "landing"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-schema-contract",
+        action="store_true",
+        help="rewrite tests/contract/published_schema.json from the current build",
+    )
+
+
 def shared_file(relative: str) -> Path:
     """A real public file from ../shared/samples.
 

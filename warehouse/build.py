@@ -18,6 +18,7 @@ from techpact.sources.landing import LandedFile, LandingZone
 from techpact.transforms.catalog import Catalog
 from techpact.transforms.runner import load_region_seed, run_models
 from techpact.warehouse.loaders import BuildError, loader_for
+from techpact.warehouse.views import create_action_point_views
 
 __all__ = ["BuildError", "BuildResult", "build_warehouse", "check_landing_zone"]
 
@@ -95,6 +96,19 @@ def build_indicator_values(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> 
     return con.execute("select count(*) from indicator_values").fetchone()[0]  # type: ignore[index]
 
 
+BUILT_TABLES = ("indicator_values", "indicator_catalog", "region")
+
+
+def copy_published_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Copy the tables a build publishes into the new file ``path``."""
+    con.execute("attach $path as build_output", {"path": str(path)})
+    try:
+        for table in BUILT_TABLES:
+            con.execute(f'create table build_output."{table}" as select * from "{table}"')
+    finally:
+        con.execute("detach build_output")
+
+
 def build_warehouse(
     path: Path, *, landing: LandingZone, catalog: Catalog, snapshot_id: str
 ) -> BuildResult:
@@ -104,13 +118,18 @@ def build_warehouse(
     path.parent.mkdir(parents=True, exist_ok=True)
     check_landing_zone(landing, catalog)
     source_files: list[LandedFile] = []
-    with duckdb.connect(str(path)) as con:
+    # Raw, staging and intermediate tables live in memory only; the build file gets the
+    # published tables, so BI tools see the contract and nothing else.
+    with duckdb.connect() as con:
         load_region_seed(con)
         for source, resources in resources_by_source(catalog).items():
             source_files += loader_for(source).load_raw(con, landing, resources)
         write_catalog_table(con, catalog)
         run_models(con, catalog)
         row_count = build_indicator_values(con, snapshot_id)
+        copy_published_tables(con, path)
+    with duckdb.connect(str(path)) as out:
+        create_action_point_views(out, catalog)
     log.info("Built %s indicator rows into %s", row_count, path)
     return BuildResult(path=path, row_count=row_count, source_files=tuple(source_files))
 

@@ -94,12 +94,12 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
 def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
     """Comment every published table and column (parameters, never pasted values)."""
     for table, (table_doc, columns) in PUBLISHED_TABLES.items():
-        con.execute(f'comment on table "{table}" is {_literal(table_doc)}')
+        con.execute(f'comment on table "{table}" is {comment_literal(table_doc)}')
         for column, doc in columns.items():
-            con.execute(f'comment on column "{table}"."{column}" is {_literal(doc)}')
+            con.execute(f'comment on column "{table}"."{column}" is {comment_literal(doc)}')
 
 
-def _literal(text: str) -> str:
+def comment_literal(text: str) -> str:
     """Quote our own documentation text: COMMENT ON accepts no bound parameters.
 
     Only descriptions written in this module and the catalog pass through here, never data.

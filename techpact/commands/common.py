@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -28,7 +29,12 @@ DEFAULT_DATA_DIR = Path("data")
 
 def settings_for(data_dir: Path, landing_dir: Path | None = None) -> Settings:
     """The configuration object of one command, with the process environment set up."""
-    settings = Settings.from_paths(data_dir, landing_dir)
+    settings = Settings.from_paths(
+        data_dir,
+        landing_dir,
+        cbs_base_url=os.environ.get("TECHPACT_CBS_BASE_URL"),
+        duo_base_url=os.environ.get("TECHPACT_DUO_BASE_URL"),
+    )
     configure_environment(settings)
     return settings
 
