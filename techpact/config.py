@@ -22,9 +22,7 @@ class HttpSettings:
     backoff_factor_s: float = 1.0
     backoff_jitter_s: float = 0.5
     backoff_max_s: float = 60.0
-    user_agent: str = (
-        "techpact/0.1 (Techniekpact indicator warehouse; open-source data pipeline)"
-    )
+    user_agent: str = "techpact/0.1 (Techniekpact indicator warehouse; open-source data pipeline)"
 
 
 @dataclass(frozen=True)
