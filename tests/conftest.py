@@ -52,3 +52,35 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+def publish_sample(data_dir: Path, landing_dir: Path = SAMPLE_LANDING) -> str:
+    """Build, mark as passed and publish a snapshot without Prefect; returns its id."""
+    from techpact.config import Settings
+    from techpact.expectations.gate import CheckResult, QualityReport
+    from techpact.sources.landing import LandingZone
+    from techpact.transforms.catalog import load_catalog
+    from techpact.warehouse.build import build_warehouse
+    from techpact.warehouse.snapshots import SnapshotStore, new_snapshot_id
+
+    settings = Settings.from_paths(data_dir)
+    snapshot_id = new_snapshot_id()
+    build = build_warehouse(
+        settings.work_dir / f"build-{snapshot_id}.duckdb",
+        landing=LandingZone(landing_dir),
+        catalog=load_catalog(),
+        snapshot_id=snapshot_id,
+    )
+    report = QualityReport((CheckResult("grain_unique", "critical", "test", True, 0, ()),))
+    store = SnapshotStore(settings)
+    store.finalise(build, report, snapshot_id=snapshot_id, created_at="2026-01-01T00:00:00+00:00")
+    store.publish(snapshot_id)
+    return snapshot_id
+
+
+@pytest.fixture(scope="module")
+def published_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with the bundled sample landing zone published (no Prefect)."""
+    data_dir = tmp_path_factory.mktemp("published")
+    publish_sample(data_dir)
+    return data_dir
