@@ -10,6 +10,7 @@ import typer
 from techpact.commands.indicators import indicators_app
 from techpact.commands.land import land_file
 from techpact.commands.run import run
+from techpact.commands.serve import serve
 from techpact.commands.snapshots import snapshots_app
 
 app = typer.Typer(
@@ -38,5 +39,6 @@ def main(
 
 app.command("run")(run)
 app.command("land-file")(land_file)
+app.command("serve")(serve)
 app.add_typer(snapshots_app, name="snapshots")
 app.add_typer(indicators_app, name="indicators")
