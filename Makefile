@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format install bench sample clean
+.PHONY: demo test lint format install bench sample clean server serve server-stop worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,38 @@ sample: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## A local Prefect server on 127.0.0.1 (UI at http://127.0.0.1:$(PREFECT_PORT)), in the background.
+PREFECT_PORT ?= 4200
+PREFECT_ENV := PREFECT_HOME=$(CURDIR)/data/.prefect PREFECT_SERVER_ANALYTICS_ENABLED=false
+API_URL := http://127.0.0.1:$(PREFECT_PORT)/api
+
+server: $(STAMP)
+	@mkdir -p data/.prefect
+	@if $(BIN)/python -c "import urllib.request as u; u.urlopen('$(API_URL)/health', timeout=2)" 2>/dev/null; then \
+		echo "Prefect server already running at $(API_URL)"; \
+	else \
+		$(PREFECT_ENV) nohup $(BIN)/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT) \
+			> data/prefect-server.log 2>&1 & echo $$! > data/prefect-server.pid; \
+		for i in $$(seq 1 120); do \
+			$(BIN)/python -c "import urllib.request as u; u.urlopen('$(API_URL)/health', timeout=2)" 2>/dev/null && break; \
+			sleep 1; \
+		done; \
+		echo "Prefect server: $(API_URL) (UI: http://127.0.0.1:$(PREFECT_PORT); log: data/prefect-server.log)"; \
+	fi
+
+## Serve the scheduled deployments of prefect.yaml from this process (starts the server first).
+serve: server
+	$(PREFECT_ENV) PREFECT_API_URL=$(API_URL) $(BIN)/techpact serve
+
+## Register the deployments for workers and start one process worker (starts the server first).
+worker: server
+	$(PREFECT_ENV) PREFECT_API_URL=$(API_URL) $(BIN)/prefect work-pool create techpact-process --type process --overwrite
+	$(PREFECT_ENV) PREFECT_API_URL=$(API_URL) TECHPACT_PROJECT_DIR=$(CURDIR) $(BIN)/prefect --no-prompt deploy --all
+	$(PREFECT_ENV) PREFECT_API_URL=$(API_URL) $(BIN)/prefect worker start --pool techpact-process
+
+server-stop:
+	@if [ -f data/prefect-server.pid ]; then kill $$(cat data/prefect-server.pid) && rm data/prefect-server.pid; fi
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

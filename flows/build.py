@@ -13,6 +13,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
 
 from techpact.config import Settings
 from techpact.expectations.config import load_checks_config
@@ -110,7 +111,27 @@ def publish_task(
     return record, published
 
 
-@flow(name="build-and-publish", log_prints=False)
+def emit_failure_event(flow: object, flow_run: object, state: object) -> None:
+    """On a failed or blocked run: an event an automation can turn into a notification.
+
+    Event ``techpact.run.failed`` on resource ``techpact.flow-run.<id>``; see
+    docs/operations.md for an automation that e-mails or posts it.
+    """
+    emit_event(
+        event="techpact.run.failed",
+        resource={
+            "prefect.resource.id": f"techpact.flow-run.{getattr(flow_run, 'id', 'unknown')}",
+            "prefect.resource.name": str(getattr(flow_run, "name", "")),
+        },
+        payload={
+            "flow": str(getattr(flow, "name", "")),
+            "message": str(getattr(state, "message", "")),
+            "blocked_by_quality_gate": "quality gate blocked" in str(getattr(state, "message", "")),
+        },
+    )
+
+
+@flow(name="build-and-publish", log_prints=False, on_failure=[emit_failure_event])
 def build_and_publish(data_dir: str, landing_dir: str | None = None) -> RunOutcome:
     """Build the warehouse from the landing zone, validate it, and publish it if it passed."""
     logger = get_run_logger()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
@@ -122,3 +123,20 @@ def test_a_blocked_run_leaves_the_published_file_byte_for_byte_unchanged(
     assert len(blocked) == 1
     failed = {r["check_name"]: r for r in blocked[0]["quality_results"] if not r["success"]}
     assert failed["required_regions_present"]["failing_keys"][0]["region_code"] == "CR12"
+    assert failure_event_emitted(), "a blocked run emits techpact.run.failed for automations"
+
+
+def failure_event_emitted(timeout_s: float = 20) -> bool:
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import EventFilter, EventNameFilter
+
+    deadline = time.monotonic() + timeout_s
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            page = client.read_events(
+                EventFilter(event=EventNameFilter(name=["techpact.run.failed"]))
+            )
+            if page.events:
+                return page.events[0].payload["blocked_by_quality_gate"] is True
+            time.sleep(0.5)
+    return False
