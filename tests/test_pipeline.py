@@ -134,7 +134,7 @@ def failure_event_emitted(timeout_s: float = 20) -> bool:
     with get_client(sync_client=True) as client:
         while time.monotonic() < deadline:
             page = client.read_events(
-                EventFilter(event=EventNameFilter(name=["techpact.run.failed"]))
+                EventFilter(event=EventNameFilter(name=["techpact.run.failed"])), limit=50
             )
             if page.events:
                 return page.events[0].payload["blocked_by_quality_gate"] is True
