@@ -22,6 +22,7 @@ from techpact.expectations.suites import build_checks
 from techpact.sources.landing import LandingZone
 from techpact.transforms.catalog import load_catalog
 from techpact.warehouse.build import BuildResult, build_warehouse
+from techpact.warehouse.export import export_after_publish
 from techpact.warehouse.runs import RunRecord, record_run
 from techpact.warehouse.snapshots import SnapshotRecord, SnapshotStore, new_snapshot_id
 
@@ -48,7 +49,7 @@ class RunOutcome:
 def build_task(settings: Settings, snapshot_id: str) -> BuildResult:
     logger = get_run_logger()
     build = build_warehouse(
-        settings.work_dir / f"build-{snapshot_id}.duckdb",
+        SnapshotStore(settings).build_path_of(snapshot_id),
         landing=LandingZone(settings.landing_dir),
         catalog=load_catalog(),
         snapshot_id=snapshot_id,
@@ -99,6 +100,9 @@ def publish_task(
     store = SnapshotStore(settings)
     record = store.finalise(build, report, snapshot_id=snapshot_id, created_at=created_at)
     published = store.publish(snapshot_id)
+    exported = export_after_publish(settings, snapshot_id)
+    if exported is not None:
+        get_run_logger().info("Exported snapshot %s as Parquet to %s", snapshot_id, exported)
     create_markdown_artifact(
         key="published-snapshot",
         markdown=(
@@ -138,6 +142,16 @@ def build_and_publish(data_dir: str, landing_dir: str | None = None) -> RunOutco
     settings = Settings.from_paths(Path(data_dir), Path(landing_dir) if landing_dir else None)
     started_at = _now_iso()
     snapshot_id = new_snapshot_id()
+    store = SnapshotStore(settings)
+    # The run lock marks this run's build file as alive for other runs' clean-up.
+    with store.run_lock(snapshot_id):
+        for leftover in store.clean_up_interrupted():
+            logger.warning("Removed %s, left behind by an interrupted run", leftover)
+        return _build_validate_publish(settings, snapshot_id, started_at)
+
+
+def _build_validate_publish(settings: Settings, snapshot_id: str, started_at: str) -> RunOutcome:
+    logger = get_run_logger()
     logger.info("Building from landing zone %s", settings.landing_dir)
     build = build_task(settings, snapshot_id)
     report = validate_task(build)

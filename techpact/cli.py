@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from techpact.commands.fetch import fetch
 from techpact.commands.indicators import indicators_app
 from techpact.commands.land import land_file
 from techpact.commands.run import run
@@ -39,6 +40,7 @@ def main(
 
 app.command("run")(run)
 app.command("land-file")(land_file)
+app.command("fetch")(fetch)
 app.command("serve")(serve)
 app.add_typer(snapshots_app, name="snapshots")
 app.add_typer(indicators_app, name="indicators")

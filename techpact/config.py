@@ -44,7 +44,7 @@ class Settings:
     publish_lock_timeout_seconds: float = 60.0
     cbs_base_url: str = DEFAULT_CBS_BASE_URL
     duo_base_url: str = DEFAULT_DUO_BASE_URL
-    http: HttpSettings = field(default_factory=lambda: HttpSettings())
+    http: HttpSettings = field(default_factory=HttpSettings)
 
     @classmethod
     def from_paths(

@@ -12,17 +12,25 @@ Write, audit, publish:
    the new snapshot. The pipeline never needs a BI tool's lock.
 
 A blocked build is never published; its run record under ``runs/`` says why.
+
+Every change of the published file (publish, rollback) happens under the publish lock
+``published/.lock`` and is recorded in the append-only ``published/publications.jsonl``.
+A run killed at any point leaves temporary files that ``clean_up_interrupted`` removes; the
+published file is only ever replaced whole. See ``docs/snapshots.md``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import secrets
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,10 +44,24 @@ from techpact.config import Settings
 from techpact.expectations.gate import QualityReport
 from techpact.sources.landing import write_atomic
 from techpact.warehouse.build import BuildResult, source_files_json
+from techpact.warehouse.lock import exclusive_lock, is_locked
+from techpact.warehouse.publications import (
+    EventKind,
+    PublicationEvent,
+    append_event,
+    fsync_directory,
+    read_events,
+)
 from techpact.warehouse.schema import apply_comments
 
 SNAPSHOT_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$")
 CURRENT_POINTER = "current.json"
+PUBLISH_LOCK = ".lock"
+PUBLICATION_LOG = "publications.jsonl"
+BUILD_FILE = re.compile(r"^build-([0-9]{8}T[0-9]{6}Z-[0-9a-f]{6})\.duckdb(\.wal)?$")
+RUN_LOCK = re.compile(r"^build-([0-9]{8}T[0-9]{6}Z-[0-9a-f]{6})\.lock$")
+
+log = logging.getLogger(__name__)
 
 
 class SnapshotError(RuntimeError):
@@ -81,8 +103,43 @@ class SnapshotStore:
         self.settings = settings
         self.folder = settings.snapshots_dir
 
+    @property
+    def publication_log(self) -> Path:
+        return self.settings.published_dir / PUBLICATION_LOG
+
     def path_of(self, snapshot_id: str) -> Path:
         return self.folder / f"{check_snapshot_id(snapshot_id)}.duckdb"
+
+    def sidecar_of(self, snapshot_id: str) -> Path:
+        return self.folder / f"{check_snapshot_id(snapshot_id)}.json"
+
+    def build_path_of(self, snapshot_id: str) -> Path:
+        """Where the run that makes ``snapshot_id`` builds it, before the quality gate."""
+        return self.settings.work_dir / f"build-{check_snapshot_id(snapshot_id)}.duckdb"
+
+    @contextmanager
+    def publish_lock(self, what: str = "publishing") -> Iterator[None]:
+        """Hold ``published/.lock``; wait at most ``publish_lock_timeout_seconds`` for it."""
+        with exclusive_lock(
+            self.settings.published_dir / PUBLISH_LOCK,
+            timeout_seconds=self.settings.publish_lock_timeout_seconds,
+            what=what,
+        ):
+            yield
+
+    @contextmanager
+    def run_lock(self, snapshot_id: str) -> Iterator[None]:
+        """Mark the run that builds ``snapshot_id`` as alive for as long as this is held.
+
+        ``clean_up_interrupted`` removes the scratch files of a run only when nobody holds its
+        run lock, so the flow holds it from before the build until after publishing.
+        """
+        lock = self.settings.work_dir / f"build-{check_snapshot_id(snapshot_id)}.lock"
+        with exclusive_lock(lock, timeout_seconds=0, what=f"run {snapshot_id}"):
+            try:
+                yield
+            finally:
+                lock.unlink(missing_ok=True)  # still held: nobody can take it in between
 
     def finalise(
         self,
@@ -110,37 +167,53 @@ class SnapshotStore:
             con.execute("checkpoint")
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.path_of(snapshot_id)
-        os.replace(build.path, target)
-        target.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-        write_atomic(self.folder / f"{snapshot_id}.json", record.to_json().encode("utf-8"))
+        with self.publish_lock("finalising a snapshot"):
+            os.replace(build.path, target)
+            target.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            fsync_directory(self.folder)
+            write_atomic(self.sidecar_of(snapshot_id), record.to_json().encode("utf-8"))
+            fsync_directory(self.folder)
         return record
 
     def publish(self, snapshot_id: str) -> Path:
-        """Make a snapshot the published file, atomically."""
+        """Make a snapshot the published file, atomically, and record it in the log."""
+        return self._publish(snapshot_id, event="publish")
+
+    def rollback(self, snapshot_id: str) -> PublicationEvent:
+        """Publish an older (or any other complete) snapshot again; nothing is deleted."""
+        self.get(snapshot_id)
+        self._publish(snapshot_id, event="rollback")
+        return self.publications()[-1]
+
+    def _publish(self, snapshot_id: str, *, event: EventKind) -> Path:
         source = self.path_of(snapshot_id)
-        if not (source.exists() and (self.folder / f"{snapshot_id}.json").exists()):
+        if not (source.exists() and self.sidecar_of(snapshot_id).exists()):
             raise SnapshotError(f"no complete snapshot {snapshot_id} in {self.folder}")
         published = self.settings.published_path
         published.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{published.name}.", suffix=".tmp", dir=published.parent
-        )
-        try:
-            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-                shutil.copyfileobj(src, out, length=1024 * 1024)
-                out.flush()
-                os.fsync(out.fileno())
-            Path(tmp_name).chmod(stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
-            os.replace(tmp_name, published)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
-        pointer = {"snapshot_id": snapshot_id, "published_at": _now_iso()}
+        with self.publish_lock():
+            previous = self.published_id()
+            if event == "rollback" and previous == snapshot_id:
+                raise SnapshotError(f"{snapshot_id} is the published snapshot already")
+            _swap_in_copy(source, published)
+            published_at = _now_iso()
+            append_event(
+                self.publication_log,
+                event=event,
+                snapshot_id=snapshot_id,
+                previous_snapshot_id=previous,
+                published_at=published_at,
+            )
+            self._write_pointer(snapshot_id, published_at)
+        log.info("Published snapshot %s to %s (%s)", snapshot_id, published, event)
+        return published
+
+    def _write_pointer(self, snapshot_id: str, published_at: str) -> None:
+        pointer = {"snapshot_id": snapshot_id, "published_at": published_at}
         write_atomic(
-            published.parent / CURRENT_POINTER,
+            self.settings.published_dir / CURRENT_POINTER,
             (json.dumps(pointer, indent=2) + "\n").encode("utf-8"),
         )
-        return published
 
     def list(self) -> list[SnapshotRecord]:
         """Every complete snapshot, oldest first."""
@@ -153,11 +226,161 @@ class SnapshotStore:
                 records.append(SnapshotRecord(**json.loads(sidecar.read_text("utf-8"))))
         return sorted(records, key=lambda r: (r.created_at, r.snapshot_id))
 
+    def get(self, snapshot_id: str) -> SnapshotRecord:
+        """The record of one complete snapshot; an unknown or malformed id is an error."""
+        sidecar = self.sidecar_of(snapshot_id)
+        if not (sidecar.exists() and self.path_of(snapshot_id).exists()):
+            raise SnapshotError(
+                f"there is no snapshot {snapshot_id} in {self.folder} "
+                "(`techpact snapshots list` shows the ones there are)"
+            )
+        return SnapshotRecord(**json.loads(sidecar.read_text("utf-8")))
+
     def published_id(self) -> str | None:
         pointer = self.settings.published_dir / CURRENT_POINTER
         if not pointer.exists() or not self.settings.published_path.exists():
             return None
         return json.loads(pointer.read_text("utf-8")).get("snapshot_id")
+
+    def publications(self) -> list[PublicationEvent]:
+        """Every publication event, oldest first.
+
+        A data directory published before the log existed has only ``current.json``: its
+        published snapshot is reported as one ``publish`` event.
+        """
+        events = read_events(self.publication_log)
+        if events:
+            return events
+        pointer = self.settings.published_dir / CURRENT_POINTER
+        published = self.published_id()
+        if published is None:
+            return []
+        published_at = json.loads(pointer.read_text("utf-8")).get("published_at", "")
+        return [PublicationEvent(1, "publish", published, None, published_at)]
+
+    def delete(self, snapshot_ids: list[str]) -> list[Path]:
+        """Delete snapshots (sidecar first, so a crash leaves no listed half); never the
+        published one."""
+        removed: list[Path] = []
+        with self.publish_lock("pruning snapshots"):
+            published = self.published_id()
+            for snapshot_id in snapshot_ids:
+                if snapshot_id == published:
+                    raise SnapshotError(f"{snapshot_id} is published and is never deleted")
+                self.get(snapshot_id)
+                for path in (self.sidecar_of(snapshot_id), self.path_of(snapshot_id)):
+                    path.unlink()
+                    removed.append(path)
+                _unlink_if_exists(self.folder / f"{snapshot_id}.duckdb.wal", removed)
+            fsync_directory(self.folder)
+        return removed
+
+    def clean_up_interrupted(self) -> list[Path]:
+        """Remove what interrupted runs left behind; return the paths removed.
+
+        * temporary files of atomic writes (``.techpact.duckdb.*.tmp``, ``.current.json.*.tmp``,
+          ``.<id>.json.*.tmp``);
+        * snapshot files without their sidecar (a run killed while finalising);
+        * ``work/build-<id>.duckdb`` (and ``.wal``) of runs whose run lock nobody holds;
+        * and, when a run was killed between swapping in the published file and recording it,
+          the pointer and the log are brought in line with the published file.
+
+        Call it at the start of every run. Live runs are left alone: their builds are guarded
+        by their run lock and their snapshot moves by the publish lock held here.
+        """
+        removed: list[Path] = []
+        published_dir = self.settings.published_dir
+        with self.publish_lock("cleaning up after interrupted runs"):
+            for pattern in (f".{self.settings.published_path.name}.*.tmp", ".*.json.*.tmp"):
+                for path in sorted(published_dir.glob(pattern)):
+                    _unlink_if_exists(path, removed)
+            for path in sorted(self.folder.glob(".*.json.*.tmp")):
+                _unlink_if_exists(path, removed)
+            for path in sorted(self.folder.glob("*.duckdb*")):
+                snapshot_id = path.name.split(".", 1)[0]
+                if (
+                    SNAPSHOT_ID.match(snapshot_id)
+                    and not (self.folder / f"{snapshot_id}.json").exists()
+                ):
+                    path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+                    _unlink_if_exists(path, removed)
+            removed += self._clean_up_dead_builds()
+            self._reconcile_pointer()
+        for path in removed:
+            log.info("Removed %s, left by an interrupted run", path)
+        return removed
+
+    def _clean_up_dead_builds(self) -> list[Path]:
+        removed: list[Path] = []
+        work = self.settings.work_dir
+        for path in sorted(work.glob("build-*")):
+            match = BUILD_FILE.match(path.name) or RUN_LOCK.match(path.name)
+            if match is None or not path.exists():
+                continue
+            lock = work / f"build-{match.group(1)}.lock"
+            if is_locked(lock):
+                continue
+            _unlink_if_exists(path, removed)
+        return removed
+
+    def _reconcile_pointer(self) -> None:
+        published = self.settings.published_path
+        if not published.exists():
+            return
+        actual = read_published_snapshot_id(published)
+        recorded = self.published_id()
+        if actual == recorded:
+            return
+        log.warning(
+            "The published file holds snapshot %s but %s says %s: recording it",
+            actual,
+            CURRENT_POINTER,
+            recorded,
+        )
+        published_at = _now_iso()
+        append_event(
+            self.publication_log,
+            event="recovered",
+            snapshot_id=actual,
+            previous_snapshot_id=recorded,
+            published_at=published_at,
+        )
+        self._write_pointer(actual, published_at)
+
+
+def read_published_snapshot_id(path: Path) -> str:
+    """The snapshot id a published (or snapshot) file says it holds."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        row = con.execute("select snapshot_id from snapshot_info").fetchone()
+    if row is None:
+        raise SnapshotError(f"{path} has no snapshot_info row")
+    return check_snapshot_id(row[0])
+
+
+def _swap_in_copy(source: Path, published: Path) -> None:
+    """Copy ``source`` beside ``published``, fsync it, and rename it over ``published``."""
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{published.name}.", suffix=".tmp", dir=published.parent
+    )
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            shutil.copyfileobj(src, out, length=1024 * 1024)
+            out.flush()
+            os.fsync(out.fileno())
+        Path(tmp_name).chmod(stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.replace(tmp_name, published)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    fsync_directory(published.parent)
+
+
+def _unlink_if_exists(path: Path, removed: list[Path]) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    removed.append(path)
 
 
 def _write_snapshot_tables(

@@ -1,17 +1,21 @@
-"""`techpact snapshots`: list and inspect published snapshots."""
+"""`techpact snapshots`: list, inspect, compare, roll back, prune and export snapshots."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console
+from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail
 from techpact.config import Settings
-from techpact.warehouse.snapshots import SnapshotStore
+from techpact.warehouse.lock import LockTimeout
+from techpact.warehouse.snapshots import SnapshotError, SnapshotStore
 
 snapshots_app = typer.Typer(
     help="List the published snapshots (the default) and inspect them.",
@@ -19,12 +23,15 @@ snapshots_app = typer.Typer(
     no_args_is_help=False,
 )
 
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+SnapshotId = Annotated[str, typer.Argument(help="Snapshot id, as `techpact snapshots` lists it.")]
+
 
 @snapshots_app.callback()
 def snapshots(
     ctx: typer.Context,
     data_dir: DataDir = DEFAULT_DATA_DIR,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """List snapshots: id, created, rows, quality status, sample or official data."""
     if ctx.invoked_subcommand is not None:
@@ -35,11 +42,192 @@ def snapshots(
 
 @snapshots_app.command("list")
 def snapshots_list(
+    ctx: typer.Context,
     data_dir: DataDir = DEFAULT_DATA_DIR,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """List snapshots: id, created, rows, quality status, sample or official data."""
-    _list_snapshots(data_dir, as_json)
+    _list_snapshots(_data_dir(ctx, data_dir), as_json)
+
+
+@snapshots_app.command("show")
+def snapshots_show(
+    ctx: typer.Context,
+    snapshot_id: SnapshotId,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    as_json: AsJson = False,
+) -> None:
+    """Show one snapshot: its sidecar, snapshot_info, quality results and tables."""
+    from techpact.warehouse.describe import describe_snapshot
+
+    store = _store(ctx, data_dir)
+    with _refusals():
+        description = describe_snapshot(store, snapshot_id)
+    if as_json:
+        typer.echo(json.dumps(description.to_dict(), indent=2, default=str))
+        return
+    record = description.record
+    console.print(
+        f"[bold]{record.snapshot_id}[/]"
+        + ("  ← published" if description.is_published else "")
+        + f"\ncreated {record.created_at}, {record.row_count} indicator rows, "
+        f"quality {record.quality_status}, "
+        + ("SAMPLE (generated) data" if record.is_sample_data else "official data")
+        + f", techpact {record.techpact_version}",
+        highlight=False,
+    )
+    sources = Table(title="Source files")
+    for column in ("source", "dataset", "file", "sha256"):
+        sources.add_column(column)
+    for f in record.source_files:
+        sources.add_row(f["source"], f["dataset"], f["file_name"], f["sha256"])
+    console.print(sources)
+    quality = ", ".join(f"{k}: {v}" for k, v in description.quality_summary.items())
+    console.print(f"Quality checks: {quality or 'none recorded'}", highlight=False)
+    for check in description.failed_checks:
+        console.print(
+            f"  {check['severity']} {check['check_name']} failed on "
+            f"{check['unexpected_count']} row(s): {check['description']}",
+            highlight=False,
+        )
+    tables = Table(title="Tables")
+    tables.add_column("table")
+    tables.add_column("rows", justify="right")
+    for name, count in description.tables.items():
+        tables.add_row(name, str(count))
+    console.print(tables)
+
+
+@snapshots_app.command("diff")
+def snapshots_diff(
+    ctx: typer.Context,
+    old_id: Annotated[str, typer.Argument(help="The older snapshot id.")],
+    new_id: Annotated[str, typer.Argument(help="The newer snapshot id.")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    as_json: AsJson = False,
+    limit: Annotated[
+        int, typer.Option(help="Print at most this many changed values (--json prints all).")
+    ] = 50,
+) -> None:
+    """Show what changed from OLD_ID to NEW_ID: indicators, regions, periods and values."""
+    from techpact.warehouse.diff import diff_snapshots
+
+    store = _store(ctx, data_dir)
+    with _refusals():
+        diff = diff_snapshots(store, old_id, new_id)
+    if as_json:
+        typer.echo(json.dumps(diff.to_dict(), indent=2, default=str))
+        return
+    console.print(f"[bold]{diff.old_id} → {diff.new_id}[/]", highlight=False)
+    for label, added, removed in (
+        ("indicators", diff.indicators_added, diff.indicators_removed),
+        ("regions", diff.regions_added, diff.regions_removed),
+        ("periods", diff.periods_added, diff.periods_removed),
+    ):
+        console.print(
+            f"{label}: added {', '.join(added) or 'none'}; removed {', '.join(removed) or 'none'}",
+            highlight=False,
+        )
+    console.print(
+        f"rows: {len(diff.rows_added)} added, {len(diff.rows_removed)} removed, "
+        f"{len(diff.changed)} with a changed value",
+        highlight=False,
+    )
+    if not diff.changed:
+        return
+    table = Table(title=f"Changed values (first {min(limit, len(diff.changed))})")
+    for column in (*diff.key_columns, "old", "new", "change", "relative"):
+        table.add_column(column, justify="right" if column in ("old", "new") else "left")
+    for change in diff.changed[:limit]:
+        table.add_row(
+            *(str(change.key[c]) for c in diff.key_columns),
+            _number(change.old_value),
+            _number(change.new_value),
+            _number(change.absolute_change, signed=True),
+            "" if change.relative_change is None else f"{change.relative_change:+.2%}",
+        )
+    console.print(table)
+
+
+@snapshots_app.command("rollback")
+def snapshots_rollback(
+    ctx: typer.Context,
+    snapshot_id: SnapshotId,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Publish an older snapshot again (atomically, logged as a new publication event)."""
+    store = _store(ctx, data_dir)
+    with _refusals():
+        event = store.rollback(snapshot_id)
+    console.print(
+        f"Published {event.snapshot_id} again (was {event.previous_snapshot_id}); "
+        f"publication #{event.sequence} in {store.publication_log}.",
+        highlight=False,
+    )
+
+
+@snapshots_app.command("prune")
+def snapshots_prune(
+    ctx: typer.Context,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    yes: Annotated[bool, typer.Option("--yes", help="Delete; without it, only show.")] = False,
+    keep_last: Annotated[
+        int | None,
+        typer.Option(min=0, help="Keep this many newest snapshots (default: the setting, 5)."),
+    ] = None,
+) -> None:
+    """Show which snapshots retention would delete; delete them with --yes."""
+    from techpact.warehouse.retention import plan_prune
+
+    store = _store(ctx, data_dir)
+    keep = store.settings.retention_keep_last if keep_last is None else keep_last
+    with _refusals():
+        plan = plan_prune(store, keep)
+    table = Table(
+        title=f"Retention (keep the {keep} newest, the published one, and the last "
+        "published version of every period)"
+    )
+    table.add_column("snapshot")
+    table.add_column("action")
+    table.add_column("why kept")
+    for snapshot_id, reasons in plan.keep.items():
+        table.add_row(snapshot_id, "keep", "; ".join(reasons))
+    for snapshot_id in plan.delete:
+        table.add_row(snapshot_id, "delete" if yes else "would delete", "")
+    console.print(table)
+    if not plan.delete:
+        console.print("Nothing to delete.")
+        return
+    if not yes:
+        console.print(f"{len(plan.delete)} snapshot(s) would be deleted; run with --yes to delete.")
+        return
+    with _refusals():
+        store.delete(list(plan.delete))
+    console.print(f"Deleted {len(plan.delete)} snapshot(s).")
+
+
+@snapshots_app.command("export")
+def snapshots_export(
+    ctx: typer.Context,
+    snapshot_id: SnapshotId,
+    target: Annotated[Path, typer.Argument(help="New or empty folder to write into.")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    file_format: Annotated[
+        str, typer.Option("--format", help="Export format (only parquet).")
+    ] = "parquet",
+) -> None:
+    """Export a snapshot: one Parquet file per table plus manifest.json."""
+    from techpact.warehouse.export import export_snapshot
+
+    store = _store(ctx, data_dir)
+    with _refusals():
+        manifest = export_snapshot(store, snapshot_id, target, file_format=file_format)
+    rows = sum(t.row_count for t in manifest.tables)
+    console.print(
+        f"Exported {snapshot_id}: {len(manifest.tables)} tables, {rows} rows, to {target} "
+        "(manifest.json lists files, schemas and sha256).",
+        highlight=False,
+    )
 
 
 def _list_snapshots(data_dir: Path, as_json: bool) -> None:
@@ -48,7 +236,9 @@ def _list_snapshots(data_dir: Path, as_json: bool) -> None:
     records = store.list()
     published = store.published_id()
     if as_json:
-        payload = [{**r.__dict__, "is_published": r.snapshot_id == published} for r in records]
+        payload: list[dict[str, Any]] = [
+            {**dataclasses.asdict(r), "is_published": r.snapshot_id == published} for r in records
+        ]
         typer.echo(json.dumps(payload, indent=2))
         return
     if not records:
@@ -68,3 +258,32 @@ def _list_snapshots(data_dir: Path, as_json: bool) -> None:
         )
     console.print(table)
     console.print(f"Published file: {settings.published_path}")
+
+
+def _data_dir(ctx: typer.Context, data_dir: Path) -> Path:
+    """``--data-dir`` given to the subcommand, else to ``techpact snapshots``, else default."""
+    source = ctx.get_parameter_source("data_dir")
+    given_here = source is not None and source.name != "DEFAULT"
+    if not given_here and isinstance(ctx.obj, Path):
+        return ctx.obj
+    return data_dir
+
+
+def _store(ctx: typer.Context, data_dir: Path) -> SnapshotStore:
+    return SnapshotStore(Settings.from_paths(_data_dir(ctx, data_dir)))
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Turn a refused snapshot operation into a clear error and exit code 1."""
+    try:
+        yield
+    except (SnapshotError, LockTimeout) as exc:
+        raise fail(str(exc)) from exc
+
+
+def _number(value: float | None, *, signed: bool = False) -> str:
+    if value is None:
+        return ""
+    text = f"{value:+,.6f}" if signed else f"{value:,.6f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,362 @@
+"""Pure parsing of CBS StatLine OData v3 responses into tidy rows. No I/O.
+
+Every function takes the bytes of one landed response (and the file name, for errors) and
+owns the format's quirks: the ``{"odata.metadata", "value", "odata.nextLink"}`` envelope,
+space-padded keys (``'CR12    '``), per-table measure keys (``LeerlingenStudenten_1``) and
+dimension names (``RegioS``/``Regio``/...) read from DataProperties, units such as ``x 1 000``,
+and period codes ``2023JJ00`` / ``2018SJ00`` / ``2025KW02`` / ``2019MM12`` with provisional
+figures marked ``*`` in the period's title (or ``Status`` "Voorlopig").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from techpact.sources.cbs_tables import TableSpec
+from techpact.sources.errors import SourceFormatError
+
+DIMENSION_TYPES = frozenset({"Dimension", "GeoDimension", "TimeDimension"})
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?P<kind>JJ|SJ|KW|MM|HJ|X0)(?P<n>\d{2})$")
+_MULTIPLIER = re.compile(r"^x\s*([\d\s.]+)$", re.IGNORECASE)
+
+TIDY_COLUMNS = (
+    "source_dataset",
+    "classification_year",
+    "region_code",
+    "period_code",
+    "period",
+    "period_type",
+    "is_provisional",
+    "category",
+    "measure",
+    "value",
+    "unit",
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    code: str
+    period: str
+    period_type: str
+    year: int
+    kind: str
+    is_provisional: bool
+
+
+@dataclass(frozen=True)
+class Property:
+    """One entry of DataProperties."""
+
+    key: str
+    title: str
+    type: str
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class TableStructure:
+    """What DataProperties says: the dimension names and the topics (measures)."""
+
+    region_key: str
+    period_key: str
+    dimensions: tuple[Property, ...]
+    topics: tuple[Property, ...]
+
+    def dimension_titled(self, title: str, file_name: str) -> Property:
+        for dim in self.dimensions:
+            if dim.title.strip().lower() == title.strip().lower():
+                return dim
+        raise SourceFormatError(
+            file_name,
+            f"no dimension titled {title!r}; the table has {[d.title for d in self.dimensions]}",
+        )
+
+
+@dataclass(frozen=True)
+class Code:
+    """One code of a dimension list (trimmed key)."""
+
+    key: str
+    title: str
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: tuple[dict[str, Any], ...]
+    next_link: str | None
+
+
+def load_envelope(data: bytes, file_name: str) -> dict[str, Any]:
+    """The ``{"odata.metadata": ..., "value": [...]}`` envelope every response has."""
+    try:
+        payload = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceFormatError(file_name, f"not valid JSON ({exc})") from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("value"), list):
+        raise SourceFormatError(file_name, "not an OData envelope: no 'value' list")
+    return payload
+
+
+def parse_table_infos(data: bytes, file_name: str) -> dict[str, Any]:
+    """The one TableInfos record; its ``Modified`` tells whether the table changed."""
+    values = load_envelope(data, file_name)["value"]
+    if len(values) != 1 or not isinstance(values[0], dict) or "Modified" not in values[0]:
+        raise SourceFormatError(file_name, "TableInfos must hold one record with 'Modified'")
+    return values[0]
+
+
+def parse_data_properties(data: bytes, file_name: str) -> TableStructure:
+    """Find the region (GeoDimension), period (TimeDimension) and the Topics."""
+    props = []
+    for entry in load_envelope(data, file_name)["value"]:
+        if not isinstance(entry, dict) or not {"Key", "Type", "Title"} <= entry.keys():
+            raise SourceFormatError(file_name, f"DataProperties entry without Key/Type: {entry}")
+        props.append(
+            Property(
+                key=str(entry["Key"]).strip(),
+                title=str(entry["Title"]).strip(),
+                type=str(entry["Type"]),
+                unit=(str(entry["Unit"]).strip() if entry.get("Unit") else None),
+            )
+        )
+    geo = [p for p in props if p.type == "GeoDimension"]
+    time = [p for p in props if p.type == "TimeDimension"]
+    if len(geo) != 1 or len(time) != 1:
+        raise SourceFormatError(
+            file_name,
+            f"expected one GeoDimension and one TimeDimension, found {len(geo)} and {len(time)}",
+        )
+    return TableStructure(
+        region_key=geo[0].key,
+        period_key=time[0].key,
+        dimensions=tuple(p for p in props if p.type in DIMENSION_TYPES),
+        topics=tuple(p for p in props if p.type == "Topic"),
+    )
+
+
+def parse_dimension_list(data: bytes, file_name: str) -> tuple[Code, ...]:
+    codes = []
+    for entry in load_envelope(data, file_name)["value"]:
+        if not isinstance(entry, dict) or "Key" not in entry or "Title" not in entry:
+            raise SourceFormatError(file_name, f"dimension code without Key/Title: {entry}")
+        codes.append(
+            Code(
+                key=str(entry["Key"]).strip(),
+                title=str(entry["Title"]).strip(),
+                status=entry.get("Status"),
+            )
+        )
+    return tuple(codes)
+
+
+def parse_page(data: bytes, file_name: str) -> Page:
+    """One TypedDataSet page: its rows and the ``odata.nextLink`` to follow, if any."""
+    payload = load_envelope(data, file_name)
+    if not all(isinstance(row, dict) for row in payload["value"]):
+        raise SourceFormatError(file_name, "TypedDataSet rows must be JSON objects")
+    link = payload.get("odata.nextLink")
+    if link is not None and not isinstance(link, str):
+        raise SourceFormatError(file_name, "odata.nextLink is not a string")
+    return Page(rows=tuple(payload["value"]), next_link=link or None)
+
+
+def decode_period(code: str, title: str | None = None, status: str | None = None) -> Period:
+    """``2023JJ00`` -> 2023 (year); ``2018SJ00`` -> 2018/19 (school year); ``2025KW02`` ->
+    2025-Q2; ``2019MM12`` -> 2019-12. Provisional when the title carries ``*`` or the status
+    says "Voorlopig"."""
+    code = code.strip()
+    match = _PERIOD.match(code)
+    if not match:
+        raise ValueError(f"period code {code!r} is not a CBS period code such as 2023JJ00")
+    year, kind, n = int(match["year"]), match["kind"], int(match["n"])
+    if kind == "JJ":
+        period, period_type = str(year), "year"
+    elif kind == "SJ":
+        period, period_type = f"{year}/{(year + 1) % 100:02d}", "school_year"
+    elif kind == "KW" and 1 <= n <= 4:
+        period, period_type = f"{year}-Q{n}", "quarter"
+    elif kind == "MM" and 1 <= n <= 12:
+        period, period_type = f"{year}-{n:02d}", "month"
+    else:
+        raise ValueError(f"period code {code!r} is not a year, school year, quarter or month")
+    provisional = "*" in (title or "") or (status or "").strip().lower().startswith("voorlopig")
+    return Period(code, period, period_type, year, kind, provisional)
+
+
+def unit_multiplier(unit: str | None) -> float:
+    """``x 1 000`` -> 1000.0; anything else (aantal, %, euro) -> 1.0."""
+    match = _MULTIPLIER.match((unit or "").strip())
+    if not match:
+        return 1.0
+    return float(re.sub(r"[\s.]", "", match.group(1)))
+
+
+def select_periods(codes: Iterable[Code], spec: TableSpec) -> tuple[Period, ...]:
+    """The table's periods that the spec asks for (kind and first year)."""
+    chosen = []
+    for code in codes:
+        try:
+            period = decode_period(code.key, code.title, code.status)
+        except ValueError:
+            continue
+        if period.kind in spec.period_types and period.year >= spec.first_year:
+            chosen.append(period)
+    return tuple(chosen)
+
+
+def match_measures(structure: TableStructure, spec: TableSpec, file_name: str) -> dict[str, str]:
+    """Topic key -> role, matched by Title (case-insensitive) or by Key prefix."""
+    found: dict[str, str] = {}
+    for measure in spec.measure:
+        hits = [
+            topic
+            for topic in structure.topics
+            if (measure.title and topic.title.lower() == measure.title.lower())
+            or (measure.key_prefix and topic.key.startswith(measure.key_prefix))
+        ]
+        if len(hits) != 1:
+            wanted = measure.title or f"key {measure.key_prefix}*"
+            raise SourceFormatError(
+                file_name,
+                f"table {spec.id}: {len(hits)} topics match measure {measure.role!r} "
+                f"({wanted!r}); topics: {[t.title for t in structure.topics]}",
+            )
+        found[hits[0].key] = measure.role
+    return found
+
+
+def _codes_by_title(codes: Sequence[Code], titles: dict[str, str], what: str, file_name: str):
+    by_title = {c.title.lower(): c.key for c in codes}
+    resolved = {}
+    for role, title in titles.items():
+        if title.lower() not in by_title:
+            raise SourceFormatError(
+                file_name, f"{what} has no code titled {title!r} (wanted as {role!r})"
+            )
+        resolved[by_title[title.lower()]] = role
+    return resolved
+
+
+def tidy_rows(
+    spec: TableSpec,
+    structure: TableStructure,
+    dimension_codes: dict[str, tuple[Code, ...]],
+    rows: Iterable[dict[str, Any]],
+    *,
+    file_name: str,
+) -> pd.DataFrame:
+    """TypedDataSet rows -> one tidy row per region x period x category x measure.
+
+    Keys are trimmed; rows outside the configured regions and periods are dropped (the feed
+    may honour only part of a filter); every dimension other than region, period and the
+    breakdown must be held at one code by ``spec.fixed``. Values are multiplied out of units
+    such as ``x 1 000``; missing values stay null.
+    """
+    measures = match_measures(structure, spec, file_name)
+    periods = {p.code: p for p in select_periods(dimension_codes[structure.period_key], spec)}
+    regions = set(spec.regions)
+    fixed: dict[str, str] = {}
+    for dim_title, code_title in spec.fixed.items():
+        dim = structure.dimension_titled(dim_title, file_name)
+        [(key, _)] = _codes_by_title(
+            dimension_codes[dim.key], {"fixed": code_title}, f"dimension {dim_title!r}", file_name
+        ).items()
+        fixed[dim.key] = key
+    breakdown_key: str | None = None
+    categories: dict[str, str] = {}
+    if spec.breakdown:
+        dim = structure.dimension_titled(spec.breakdown.dimension, file_name)
+        breakdown_key = dim.key
+        categories = _codes_by_title(
+            dimension_codes[dim.key],
+            spec.breakdown.categories,
+            f"dimension {spec.breakdown.dimension!r}",
+            file_name,
+        )
+    handled = {structure.region_key, structure.period_key, *fixed, *filter(None, [breakdown_key])}
+    loose = [d.title for d in structure.dimensions if d.key not in handled]
+    if loose:
+        raise SourceFormatError(
+            file_name,
+            f"table {spec.id}: dimension(s) {loose} are neither region, period, breakdown nor "
+            "held fixed in cbs_tables.toml",
+        )
+    units = {t.key: t.unit for t in structure.topics}
+    records = []
+    for line, row in enumerate(rows, start=1):
+        try:
+            region = str(row[structure.region_key]).strip()
+            period_code = str(row[structure.period_key]).strip()
+            if any(str(row[k]).strip() != v for k, v in fixed.items()):
+                continue
+            category = "total"
+            if breakdown_key is not None:
+                category = categories.get(str(row[breakdown_key]).strip(), "")
+        except KeyError as exc:
+            raise SourceFormatError(file_name, f"row without column {exc}", line=line) from None
+        if region not in regions or period_code not in periods or not category:
+            continue
+        period = periods[period_code]
+        for key, role in measures.items():
+            if key not in row:
+                raise SourceFormatError(file_name, f"row without measure {key!r}", line=line)
+            raw = row[key]
+            if raw is not None and not isinstance(raw, int | float):
+                raise SourceFormatError(
+                    file_name, f"value {raw!r} is not a number", line=line, column=key
+                )
+            records.append(
+                (
+                    spec.id,
+                    spec.classification_year,
+                    region,
+                    period.code,
+                    period.period,
+                    period.period_type,
+                    period.is_provisional,
+                    category,
+                    role,
+                    None if raw is None else round(float(raw) * unit_multiplier(units[key]), 6),
+                    units[key],
+                )
+            )
+    frame = pd.DataFrame.from_records(records, columns=list(TIDY_COLUMNS))
+    types = {c: "string" for c in TIDY_COLUMNS}
+    types |= {"classification_year": "int32", "is_provisional": "bool", "value": "Float64"}
+    return frame.astype(types)
+
+
+@dataclass(frozen=True)
+class TableResponses:
+    """The raw responses of one table fetch, as landed (bytes, unchanged)."""
+
+    table_infos: bytes
+    data_properties: bytes
+    dimensions: dict[str, bytes]
+    pages: tuple[bytes, ...]
+
+
+def tidy_table(spec: TableSpec, responses: TableResponses, *, file_name: str) -> pd.DataFrame:
+    """Every data page of one table fetch as tidy rows (see ``tidy_rows``)."""
+    structure = parse_data_properties(responses.data_properties, f"{file_name} DataProperties")
+    codes = {}
+    for dim in structure.dimensions:
+        if dim.key not in responses.dimensions:
+            raise SourceFormatError(file_name, f"the code list of dimension {dim.key} is missing")
+        codes[dim.key] = parse_dimension_list(
+            responses.dimensions[dim.key], f"{file_name} {dim.key}"
+        )
+    rows = [
+        row
+        for number, page in enumerate(responses.pages, start=1)
+        for row in parse_page(page, f"{file_name} TypedDataSet page {number}").rows
+    ]
+    return tidy_rows(spec, structure, codes, rows, file_name=file_name)

@@ -1,0 +1,135 @@
+"""The declarative list of CBS tables (``cbs_tables.toml``), validated when it is loaded."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+TABLE_ID = r"^[0-9A-Za-z]{5,12}$"
+ROLE = r"^[a-z][a-z0-9_]*$"
+REGION_KEY = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,6}$")
+
+
+class CbsTablesError(ValueError):
+    """``cbs_tables.toml`` is not valid; the message names the table and the field."""
+
+
+class MeasureSpec(BaseModel):
+    """One Topic, found by its Title (exact, case-insensitive) or the start of its Key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: str = Field(pattern=ROLE)
+    title: str | None = None
+    key_prefix: str | None = None
+
+    @model_validator(mode="after")
+    def _one_matcher(self) -> MeasureSpec:
+        if (self.title is None) == (self.key_prefix is None):
+            raise ValueError("give exactly one of title or key_prefix")
+        return self
+
+
+class BreakdownSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dimension: str = Field(min_length=1)
+    categories: dict[str, str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _roles_are_identifiers(self) -> BreakdownSpec:
+        bad = [r for r in self.categories if not re.match(ROLE, r)]
+        if bad:
+            raise ValueError(f"category roles {bad} are not lower-case identifiers")
+        return self
+
+
+class TableSpec(BaseModel):
+    """One CBS table to fetch, and how its cells map onto techpact's tidy rows."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=TABLE_ID)
+    resource: str = Field(pattern=ROLE)
+    title: str = Field(min_length=3)
+    classification_year: int = Field(ge=1990, le=2100)
+    regions: tuple[str, ...] = Field(min_length=1)
+    first_year: int = Field(ge=1900, le=2100)
+    period_types: tuple[Literal["JJ", "SJ", "KW", "MM"], ...] = Field(min_length=1)
+    measure: tuple[MeasureSpec, ...] = Field(min_length=1)
+    breakdown: BreakdownSpec | None = None
+    fixed: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _valid_regions_and_roles(self) -> TableSpec:
+        bad = [r for r in self.regions if not REGION_KEY.match(r)]
+        if bad:
+            raise ValueError(f"region keys {bad} are not CBS region keys such as CR12")
+        roles = [m.role for m in self.measure]
+        if len(set(roles)) != len(roles):
+            raise ValueError(f"measure roles {roles} repeat")
+        return self
+
+
+class CbsTables(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    table: tuple[TableSpec, ...] = Field(min_length=1)
+
+    def get(self, table_id: str) -> TableSpec:
+        for spec in self.table:
+            if spec.id.lower() == table_id.lower():
+                return spec
+        raise KeyError(table_id)
+
+    def for_resource(self, resource: str) -> tuple[TableSpec, ...]:
+        """The tables feeding one raw resource, oldest classification first."""
+        return tuple(
+            sorted(
+                (t for t in self.table if t.resource == resource),
+                key=lambda t: t.classification_year,
+            )
+        )
+
+    @property
+    def resources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t.resource for t in self.table))
+
+
+def default_tables_path() -> Path:
+    return Path(str(resources.files("techpact.sources").joinpath("cbs_tables.toml")))
+
+
+def parse_cbs_tables(text: str, *, origin: str) -> CbsTables:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CbsTablesError(f"{origin}: not valid TOML ({exc})") from exc
+    try:
+        tables = CbsTables.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = list(err["loc"])
+            where = ""
+            if len(loc) >= 2 and loc[0] == "table" and isinstance(loc[1], int):
+                entry = data.get("table", [])[loc[1]]
+                where = f"table #{loc[1] + 1} ({entry.get('id', 'no id')}): "
+                loc = loc[2:]
+            problems.append(f"{where}field {'.'.join(map(str, loc)) or '(entry)'}: {err['msg']}")
+        raise CbsTablesError(f"{origin}: {'; '.join(problems)}") from exc
+    ids = [t.id.lower() for t in tables.table]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CbsTablesError(f"{origin}: table id(s) {duplicates} listed more than once")
+    return tables
+
+
+def load_cbs_tables(path: Path | None = None) -> CbsTables:
+    path = path or default_tables_path()
+    return parse_cbs_tables(path.read_text(encoding="utf-8"), origin=str(path))

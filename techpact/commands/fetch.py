@@ -1,0 +1,100 @@
+"""`techpact fetch`: download source tables into the landing zone."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from techpact.commands.common import (
+    DEFAULT_DATA_DIR,
+    DataDir,
+    console,
+    err_console,
+    fail,
+    settings_for,
+)
+from techpact.sources.cbs import CbsFetchError, TableFetch, fetch_table
+from techpact.sources.cbs_tables import CbsTablesError, load_cbs_tables
+from techpact.sources.http import make_session
+from techpact.sources.landing import LandingError, LandingZone
+
+
+def fetch(
+    source: Annotated[str, typer.Option("--source", help="Source to fetch: cbs.")],
+    table: Annotated[
+        list[str] | None,
+        typer.Option("--table", help="Only this table id (repeatable); default: every table."),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Download data even when the table's Modified is unchanged."),
+    ] = False,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Download CBS StatLine tables (sources/cbs_tables.toml) into the landing zone.
+
+    Each table's responses land unchanged with their manifests, then a fetch-batch marker. A
+    table whose TableInfos.Modified equals the landed one is reported "unchanged" and no data
+    is downloaded. The server is TECHPACT_CBS_BASE_URL (default: the public CBS address).
+    """
+    settings = settings_for(data_dir)
+    if source != "cbs":
+        raise fail(f"unknown source {source!r}; fetch supports: cbs", code=2)
+    try:
+        tables = load_cbs_tables()
+        specs = [tables.get(t) for t in table] if table else list(tables.table)
+    except CbsTablesError as exc:
+        raise fail(str(exc)) from None
+    except KeyError as exc:
+        known = ", ".join(t.id for t in tables.table)
+        raise fail(f"table {exc.args[0]} is not in cbs_tables.toml ({known})", code=2) from None
+    session = make_session(settings.http)
+    zone = LandingZone(settings.landing_dir)
+    outcomes: list[TableFetch] = []
+    failures: list[str] = []
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        bar = progress.add_task("CBS tables", total=len(specs))
+        for spec in specs:
+            progress.update(bar, description=f"fetch cbs {spec.id}")
+            try:
+                outcomes.append(
+                    fetch_table(
+                        session,
+                        spec,
+                        zone,
+                        base_url=settings.cbs_base_url,
+                        http=settings.http,
+                        force=force,
+                        progress=lambda step: progress.update(bar, description=step),
+                    )
+                )
+            except (CbsFetchError, LandingError) as exc:
+                failures.append(str(exc))
+            progress.advance(bar)
+    _print_outcomes(outcomes)
+    for message in failures:
+        err_console.print(f"[bold red]failed:[/] {message}", highlight=False, soft_wrap=True)
+    console.print(f"Landing zone: {settings.landing_dir}")
+    if failures:
+        raise typer.Exit(1)
+
+
+def _print_outcomes(outcomes: list[TableFetch]) -> None:
+    if not outcomes:
+        return
+    table = Table(title="CBS tables")
+    for column in ("table", "status", "Modified", "pages", "rows"):
+        table.add_column(column)
+    for o in outcomes:
+        pages, rows = (str(o.page_count), str(o.row_count)) if o.status == "fetched" else ("", "")
+        table.add_row(o.table_id, o.status, o.modified, pages, rows)
+    console.print(table)

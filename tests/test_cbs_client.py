@@ -1,0 +1,238 @@
+"""The CBS OData v3 client against a local server replaying recorded responses.
+
+Fixtures in tests/fixtures/cbs/85701NED are OData v3 responses field for field (TableInfos,
+DataProperties, one code list per dimension, three TypedDataSet pages linked by odata.nextLink,
+space-padded keys); ``{base_url}`` stands for the server's address.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+from http_server import ReplayServer, Reply, running_server, serve_cbs_table
+
+from techpact.config import HttpSettings
+from techpact.sources.cbs import CbsFetchError, fetch_table, latest_batch
+from techpact.sources.cbs_parse import tidy_table
+from techpact.sources.cbs_tables import load_cbs_tables
+from techpact.sources.http import make_session
+from techpact.sources.landing import LandingZone
+
+TABLE = "85701NED"
+TABLE_DIR = FIXTURES / "cbs" / TABLE
+API = f"/ODataApi/odata/{TABLE}"
+FEED = f"/ODataFeed/odata/{TABLE}/TypedDataSet"
+DIMENSIONS = ("Geslacht", "Leeftijd", "Onderwijssoort", "Migratieachtergrond", "RegioS", "Perioden")
+FAST = HttpSettings(
+    connect_timeout_s=2.0,
+    read_timeout_s=0.5,
+    max_body_bytes=1_000_000,
+    retries=2,
+    backoff_factor_s=0.01,
+    backoff_jitter_s=0.01,
+    backoff_max_s=0.1,
+)
+SPEC = load_cbs_tables().get(TABLE)
+
+
+@pytest.fixture
+def replay() -> Iterator[ReplayServer]:
+    yield from running_server()
+
+
+def serve_table(replay: ReplayServer) -> None:
+    serve_cbs_table(replay, TABLE_DIR, page_size=8)
+
+
+def fetch(replay: ReplayServer, zone: LandingZone, **kwargs):
+    return fetch_table(
+        make_session(FAST), SPEC, zone, base_url=replay.base_url, http=FAST, **kwargs
+    )
+
+
+def files_in(root: Path) -> dict[str, bytes]:
+    if not root.exists():
+        return {}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_table_fetch_follows_next_links_and_lands_every_response_then_the_marker(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    serve_table(replay)
+    zone = LandingZone(tmp_path)
+    outcome = fetch(replay, zone)
+    assert outcome.status == "fetched"
+    assert outcome.page_count == 3
+    assert replay.paths() == [
+        f"{API}/TableInfos",
+        f"{API}/DataProperties",
+        *(f"{API}/{d}" for d in DIMENSIONS),
+        FEED,
+        FEED,
+        FEED,
+    ]
+    assert [r.query.get("$skip") for r in replay.requests_to("TypedDataSet")] == [None, "8", "16"]
+    batch = latest_batch(zone, SPEC)
+    assert batch is not None
+    assert batch.marker.manifest.file_name == "fetch-batch.json"
+    assert batch.info["modified"] == "2025-03-14T02:00:00"
+    assert len(batch.responses.pages) == 3
+    assert batch.responses.pages[0] == replay.render(
+        (TABLE_DIR / "TypedDataSet-1.json").read_bytes()
+    )
+    assert all(f.manifest.original_url.startswith(replay.base_url) for f in batch.files)
+
+
+def test_the_filter_names_the_configured_regions_and_periods_trimmed(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    serve_table(replay)
+    fetch(replay, LandingZone(tmp_path))
+    first_page = replay.requests_to("TypedDataSet")[0]
+    assert first_page.query["$format"] == "json"
+    assert first_page.query["$filter"] == (
+        "(substringof('NL01', RegioS) or substringof('PV23', RegioS) "
+        "or substringof('CR12', RegioS)) and (Perioden eq '2019SJ00' or Perioden eq '2020SJ00' "
+        "or Perioden eq '2021SJ00' or Perioden eq '2022SJ00' or Perioden eq '2023SJ00')"
+    )
+
+
+def test_the_landed_fetch_parses_to_tidy_rows(replay: ReplayServer, tmp_path: Path) -> None:
+    serve_table(replay)
+    zone = LandingZone(tmp_path)
+    fetch(replay, zone)
+    batch = latest_batch(zone, SPEC)
+    assert batch is not None
+    rows = tidy_table(SPEC, batch.responses, file_name="fetch")
+    assert len(rows) == 18  # 3 regions x 2 school years x 3 levels; the men-only cell dropped
+    assert set(rows["region_code"]) == {"NL01", "PV23", "CR12"}
+    cr12 = rows[(rows.region_code == "CR12") & (rows.period == "2023/24")]
+    assert dict(zip(cr12.category, cr12.value, strict=True)) == {
+        "mbo": 17597.0,
+        "hbo": 17248.0,
+        "wo": 11673.0,
+    }
+    assert cr12.is_provisional.all()
+    assert rows["value"].isna().sum() == 1
+
+
+def test_a_second_fetch_with_the_same_modified_downloads_no_data(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    serve_table(replay)
+    zone = LandingZone(tmp_path)
+    fetch(replay, zone)
+    before = files_in(tmp_path)
+    replay.requests.clear()
+    outcome = fetch(replay, zone)
+    assert outcome.status == "unchanged"
+    assert replay.paths() == [f"{API}/TableInfos"]
+    assert files_in(tmp_path) == before
+
+
+def test_a_changed_modified_fetches_the_table_again(replay: ReplayServer, tmp_path: Path) -> None:
+    serve_table(replay)
+    zone = LandingZone(tmp_path)
+    fetch(replay, zone)
+    infos = json.loads(replay.render((TABLE_DIR / "TableInfos.json").read_bytes()))
+    infos["value"][0]["Modified"] = "2025-09-01T02:00:00"
+    replay.add_json(f"{API}/TableInfos", infos)
+    replay.requests.clear()
+    outcome = fetch(replay, zone)
+    assert outcome.status == "fetched"
+    assert len(replay.requests_to("TypedDataSet")) == 3
+    batch = latest_batch(zone, SPEC)
+    assert batch is not None
+    assert batch.info["modified"] == "2025-09-01T02:00:00"
+
+
+def test_retries_a_503_and_a_429_with_retry_after(replay: ReplayServer, tmp_path: Path) -> None:
+    serve_table(replay)
+    replay.add(
+        f"{API}/DataProperties",
+        Reply(status=503),
+        Reply(body=replay.render((TABLE_DIR / "DataProperties.json").read_bytes())),
+    )
+    replay.add(
+        FEED,
+        Reply(status=429, headers={"Retry-After": "1"}),
+        Reply(body=replay.render((TABLE_DIR / "TypedDataSet-1.json").read_bytes())),
+        query={"$skip": None},  # the first page only
+    )
+    outcome = fetch(replay, LandingZone(tmp_path))
+    assert outcome.status == "fetched"
+    assert len(replay.requests_to("DataProperties")) == 2
+    assert len(replay.requests_to("TypedDataSet")) == 4
+
+
+def _page_two_with_next_link(replay: ReplayServer, next_link: str) -> Reply:
+    page = json.loads(replay.render((TABLE_DIR / "TypedDataSet-2.json").read_bytes()))
+    page["odata.nextLink"] = next_link
+    return Reply(body=json.dumps(page).encode())
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("loop", "odata.nextLink repeats a page already read"),
+        ("invalid_json", "not valid JSON"),
+        ("not_an_envelope", "not an OData envelope"),
+        ("truncated", "body could not be read completely"),
+        ("timeout", "timed out|request failed"),
+        ("server_error", "HTTP 500"),
+    ],
+)
+def test_a_bad_page_fails_naming_the_table_and_url_and_lands_nothing(
+    replay: ReplayServer, tmp_path: Path, fault: str, message: str
+) -> None:
+    serve_table(replay)
+    page_two = f"{replay.base_url}{FEED}?$format=json&$skip=8"
+    replies = {
+        "loop": _page_two_with_next_link(replay, page_two),
+        "invalid_json": Reply(body=b'{"odata.metadata":"x","value":[{"ID":8,'),
+        "not_an_envelope": Reply(body=b'{"error":"Service unavailable"}'),
+        "truncated": Reply(body=(TABLE_DIR / "TypedDataSet-2.json").read_bytes(), truncate_to=50),
+        "timeout": Reply(body=b"{}", delay_s=FAST.read_timeout_s + 0.5),
+        "server_error": Reply(status=500),
+    }
+    replay.add(FEED, replies[fault], query={"$skip": "8"})
+    with pytest.raises(CbsFetchError, match=message) as error:
+        fetch(replay, LandingZone(tmp_path))
+    assert f"CBS table {TABLE}" in str(error.value)
+    assert "/TypedDataSet" in error.value.url
+    assert files_in(tmp_path) == {}
+
+
+def test_a_failed_refetch_leaves_the_previous_fetch_as_it_was(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    serve_table(replay)
+    zone = LandingZone(tmp_path)
+    fetch(replay, zone)
+    before = files_in(tmp_path)
+    replay.add(FEED, Reply(body=b"<html>maintenance</html>"), query={"$skip": "16"})
+    with pytest.raises(CbsFetchError):
+        fetch(replay, zone, force=True)
+    assert files_in(tmp_path) == before
+
+
+def test_a_table_that_does_not_exist_fails_with_404(replay: ReplayServer, tmp_path: Path) -> None:
+    with pytest.raises(CbsFetchError, match=r"CBS table 85701NED: HTTP 404") as error:
+        fetch(replay, LandingZone(tmp_path))
+    assert error.value.url.endswith(f"{API}/TableInfos?%24format=json")
+    assert files_in(tmp_path) == {}
+
+
+def test_an_empty_result_is_an_error_and_lands_nothing(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    serve_table(replay)
+    replay.add_json(FEED, {"odata.metadata": "x", "value": []})
+    with pytest.raises(CbsFetchError, match="returned no rows"):
+        fetch(replay, LandingZone(tmp_path))
+    assert files_in(tmp_path) == {}
