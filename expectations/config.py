@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Severity = Literal["critical", "warning"]
+
+IDENTIFIER = r"^[a-z][a-z0-9_]*$"
+IndicatorId = Annotated[str, Field(pattern=IDENTIFIER)]
+# A measure is one indicator id, or a list of indicator ids whose values are summed (every one
+# of them must have a row for the region x period x sex).
+Measure = IndicatorId | Annotated[tuple[IndicatorId, ...], Field(min_length=1)]
+
+
+def measure_ids(measure: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (measure,) if isinstance(measure, str) else measure
+
+
+def measure_label(measure: str | tuple[str, ...]) -> str:
+    return " + ".join(measure_ids(measure))
 
 
 class _Section(BaseModel):
@@ -27,14 +42,98 @@ class NotNullCheck(_Section):
 
 class PeriodFormatCheck(_Section):
     regex: str
+    # period_type -> the form its periods take ('year' -> '^[0-9]{4}$').
+    by_period_type: dict[str, str] = Field(default_factory=dict)
 
 
 class ValueRangeCheck(_Section):
     pass
 
 
+class UnitCheck(_Section):
+    pass
+
+
 class CoverageCheck(_Section):
     required_regions: tuple[str, ...] = Field(min_length=1)
+
+
+class TableGrainCheck(_Section):
+    """A hand-written rule for one table: one row per ``columns``."""
+
+    name: str = Field(pattern=IDENTIFIER)
+    table: str = Field(pattern=IDENTIFIER)
+    columns: tuple[str, ...] = Field(min_length=1)
+    description: str = Field(min_length=3)
+
+    @field_validator("columns")
+    @classmethod
+    def _identifiers(cls, columns: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [c for c in columns if not re.match(IDENTIFIER, c)]
+        if bad:
+            raise ValueError(f"column name(s) {bad} are not plain identifiers")
+        return columns
+
+
+class AtMostRule(_Section):
+    """``part`` <= ``whole`` for every region x period x sex both have."""
+
+    name: str = Field(pattern=IDENTIFIER)
+    part: Measure
+    whole: Measure
+
+
+class ShareRule(_Section):
+    """``share`` equals ``numerator / denominator`` within ``tolerance``."""
+
+    name: str = Field(pattern=IDENTIFIER)
+    share: IndicatorId
+    numerator: Measure
+    denominator: Measure
+    tolerance: float = Field(ge=0)
+
+
+class GemeenteSumRule(_Section):
+    tolerance: float = Field(ge=0)
+
+
+class ConsistencyConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at_most: tuple[AtMostRule, ...] = ()
+    share: tuple[ShareRule, ...] = ()
+    gemeente_sum: GemeenteSumRule
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> ConsistencyConfig:
+        names = [r.name for r in (*self.at_most, *self.share)]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"consistency rule name(s) {duplicates} are used more than once")
+        return self
+
+
+class RowCountDrift(_Section):
+    max_relative_change: float = Field(gt=0)
+
+
+class ValueJumpDrift(_Section):
+    max_relative_change: float = Field(gt=0)
+    min_previous_count: float = Field(ge=0)
+    max_fraction_change: float = Field(gt=0)
+
+
+class DisappearedDrift(_Section):
+    pass
+
+
+class DriftConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    row_count: RowCountDrift
+    value_jump: ValueJumpDrift
+    regions_disappeared: DisappearedDrift
+    periods_disappeared: DisappearedDrift
 
 
 class ChecksConfig(BaseModel):
@@ -44,7 +143,11 @@ class ChecksConfig(BaseModel):
     not_null: NotNullCheck
     period_format: PeriodFormatCheck
     value_range: ValueRangeCheck
+    unit: UnitCheck
     coverage: CoverageCheck
+    table_grain: tuple[TableGrainCheck, ...] = ()
+    consistency: ConsistencyConfig
+    drift: DriftConfig
 
 
 def load_checks_config(path: Path | None = None) -> ChecksConfig:

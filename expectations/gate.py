@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from techpact.expectations import consistency, drift
 from techpact.expectations.config import ChecksConfig
-from techpact.expectations.suites import COVERAGE, INDICATOR_VALUES, KEY_COLUMNS, Check
+from techpact.expectations.suites import COVERAGE, INDICATOR_VALUES, Check
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ class CheckResult:
     success: bool
     unexpected_count: int
     failing_keys: tuple[dict[str, Any], ...]
+    # The frame the check validated (indicator_values, coverage, drift_row_count, ...).
+    table: str = ""
 
     @property
     def blocks(self) -> bool:
@@ -73,6 +76,8 @@ class CheckResult:
 @dataclass(frozen=True)
 class QualityReport:
     results: tuple[CheckResult, ...]
+    # GX's own validation results (one per validated table), kept to render Data Docs from.
+    validation_results: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def blocked(self) -> bool:
@@ -99,17 +104,27 @@ class QualityReport:
                 "success": r.success,
                 "unexpected_count": r.unexpected_count,
                 "failing_keys": list(r.failing_keys),
+                "table": r.table,
             }
             for r in self.results
         ]
 
 
 def read_tables(
-    build_path: Path, config: ChecksConfig, indicator_ids: list[str]
+    build_path: Path,
+    config: ChecksConfig,
+    indicator_ids: list[str],
+    *,
+    previous_path: Path | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The frames the checks run on, read from a build with DuckDB."""
+    """The frames the checks run on, read from a build with DuckDB.
+
+    ``previous_path`` is the last published snapshot the drift checks compare with (read
+    read-only); None when nothing was published yet, and the drift frames are empty.
+    """
+    previous = drift.read_previous_values(previous_path)
     with duckdb.connect(str(build_path), read_only=True) as con:
-        return {
+        tables = {
             INDICATOR_VALUES: con.execute("select * from indicator_values").df(),
             COVERAGE: con.execute(
                 COVERAGE_SQL,
@@ -119,6 +134,16 @@ def read_tables(
                 },
             ).df(),
         }
+        for rule in config.table_grain:
+            columns = ", ".join(f'"{c}"' for c in rule.columns)
+            tables[rule.name] = con.execute(f'select {columns} from "{rule.table}"').df()
+        for at_most in config.consistency.at_most:
+            tables[consistency.at_most_table(at_most)] = consistency.read_at_most(con, at_most)
+        for share in config.consistency.share:
+            tables[consistency.share_table(share)] = consistency.read_share(con, share)
+        tables[consistency.GEMEENTE_SUM] = consistency.read_gemeente_sum(con)
+        tables.update(drift.read_drift_tables(con, config.drift, indicator_ids, previous))
+    return tables
 
 
 def run_checks(checks: list[Check], tables: dict[str, pd.DataFrame]) -> QualityReport:
@@ -135,10 +160,12 @@ def run_checks(checks: list[Check], tables: dict[str, pd.DataFrame]) -> QualityR
     source = context.data_sources.add_pandas("techpact")
     by_name = {check.name: check for check in checks}
     results: list[CheckResult] = []
+    validation_results = []
     for table, frame in tables.items():
         table_checks = [c for c in checks if c.table == table]
         if not table_checks:
             continue
+        keys = _key_columns(table, table_checks)
         batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe(table)
         suite = context.suites.add(gx.ExpectationSuite(name=f"techpact_{table}"))
         for check in table_checks:
@@ -146,7 +173,12 @@ def run_checks(checks: list[Check], tables: dict[str, pd.DataFrame]) -> QualityR
             condition = _row_condition(check.where)
             extra = {"row_condition": condition} if condition is not None else {}
             suite.add_expectation(
-                expectation_class(**check.kwargs, **extra, meta={"check": check.name})
+                expectation_class(
+                    **check.kwargs,
+                    **extra,
+                    meta={"check": check.name, "severity": check.severity},
+                    notes=f"**{check.name}** ({check.severity}): {check.description}",
+                )
             )
         validation = context.validation_definitions.add(
             gx.ValidationDefinition(name=f"validate_{table}", data=batch, suite=suite)
@@ -155,14 +187,25 @@ def run_checks(checks: list[Check], tables: dict[str, pd.DataFrame]) -> QualityR
             batch_parameters={"dataframe": frame},
             result_format={
                 "result_format": "COMPLETE",
-                "unexpected_index_column_names": list(KEY_COLUMNS[table]),
+                "unexpected_index_column_names": list(keys),
             },
         )
+        validation_results.append(outcome)
         for item in outcome.results:
             check = by_name[item.expectation_config.meta["check"]]
-            results.append(_to_result(check, item, table))
+            results.append(_to_result(check, item, keys))
     order = {check.name: i for i, check in enumerate(checks)}
-    return QualityReport(tuple(sorted(results, key=lambda r: order[r.name])))
+    return QualityReport(
+        tuple(sorted(results, key=lambda r: order[r.name])), tuple(validation_results)
+    )
+
+
+def _key_columns(table: str, checks: list[Check]) -> tuple[str, ...]:
+    """The key columns of a table's report: all its checks must agree on them."""
+    keys = {check.key_columns for check in checks}
+    if len(keys) != 1:
+        raise ValueError(f"checks on table {table} name different key columns: {sorted(keys)}")
+    return keys.pop()
 
 
 def _row_condition(where: dict[str, str]) -> Any:
@@ -176,7 +219,7 @@ def _row_condition(where: dict[str, str]) -> Any:
     return condition
 
 
-def _to_result(check: Check, item: Any, table: str) -> CheckResult:
+def _to_result(check: Check, item: Any, keys: tuple[str, ...]) -> CheckResult:
     info = item.exception_info or {}
     if info.get("raised_exception"):
         message = info.get("exception_message") or "expectation raised an error"
@@ -187,10 +230,11 @@ def _to_result(check: Check, item: Any, table: str) -> CheckResult:
             False,
             0,
             ({"error": message},),
+            check.table,
         )
     result = item.result or {}
-    keys = [_key(row, KEY_COLUMNS[table]) for row in result.get("unexpected_index_list") or []]
-    unique_keys = list({json.dumps(k, sort_keys=True): k for k in keys}.values())
+    failing = [_key(row, keys) for row in result.get("unexpected_index_list") or []]
+    unique_keys = list({json.dumps(k, sort_keys=True): k for k in failing}.values())
     return CheckResult(
         name=check.name,
         severity=check.severity,
@@ -198,6 +242,7 @@ def _to_result(check: Check, item: Any, table: str) -> CheckResult:
         success=bool(item.success),
         unexpected_count=int(result.get("unexpected_count") or 0),
         failing_keys=tuple(unique_keys[:MAX_FAILING_KEYS]),
+        table=check.table,
     )
 
 
@@ -218,10 +263,19 @@ def _plain(value: Any) -> Any:
 
 
 def validate_build(
-    build_path: Path, checks: list[Check], config: ChecksConfig, indicator_ids: list[str]
+    build_path: Path,
+    checks: list[Check],
+    config: ChecksConfig,
+    indicator_ids: list[str],
+    *,
+    previous_path: Path | None = None,
 ) -> QualityReport:
-    """Run every check on a build; ``indicator_ids`` are the indicators it must contain."""
-    report = run_checks(checks, read_tables(build_path, config, indicator_ids))
+    """Run every check on a build; ``indicator_ids`` are the indicators it must contain.
+
+    ``previous_path``: the last published snapshot, for the drift checks (None: they pass).
+    """
+    tables = read_tables(build_path, config, indicator_ids, previous_path=previous_path)
+    report = run_checks(checks, tables)
     log.info(
         "Quality gate: %s (%d checks, %d failed)",
         report.status,

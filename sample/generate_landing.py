@@ -339,6 +339,451 @@ def generate_csv(seed: int = SEED) -> bytes:
     return render_csv(generate_rows(random.Random(seed)))
 
 
+# --- The other DUO dataset kinds, in the current and the legacy format -------------------------
+# Same idea: invented numbers of plausible size, real file layouts. Current-format files cover
+# the portal years, legacy-format files (';', ISO-8859-1, wide, blank = suppressed, a line
+# holding only "" now and then) the years before. Names and codes of programmes are
+# illustrative; institution codes other than Saxion's (23AH), the UT's (21PH) and ROC van
+# Twente's (27YU) are invented.
+
+LEGACY_YEARS = tuple(range(2015, 2020))
+GRADUATE_YEARS = tuple(range(2019, 2024))
+LEGACY_GRADUATE_YEARS = tuple(range(2014, 2019))
+INFLOW_FRACTION = 0.26
+GRADUATE_FRACTION = 0.19
+
+
+@dataclass(frozen=True)
+class Programme:
+    onderdeel: str
+    subonderdeel: str
+    code: str
+    name: str
+    type_ho: str
+    female_share: float
+
+
+HBO_PROGRAMMES: dict[str, tuple[Programme, ...]] = {
+    TECHNIEK: (
+        Programme(TECHNIEK, _nvt(TECHNIEK), "34267", "B Elektrotechniek", BACHELOR, 0.08),
+        Programme(TECHNIEK, _nvt(TECHNIEK), "30038", "B Ruimtelijke Ontwikkeling", BACHELOR, 0.3),
+    ),
+    "ECONOMIE": (
+        Programme("ECONOMIE", _nvt("ECONOMIE"), "34035", "B Bedrijfskunde", BACHELOR, 0.4),
+    ),
+    "GEZONDHEIDSZORG": (
+        Programme(
+            "GEZONDHEIDSZORG", _nvt("GEZONDHEIDSZORG"), "34560", "B Verpleegkunde", BACHELOR, 0.85
+        ),
+    ),
+    "ONDERWIJS": (
+        Programme(
+            "ONDERWIJS",
+            "leraar basisonderwijs",
+            "34808",
+            "B Opleiding tot leraar Basisonderwijs",
+            BACHELOR,
+            0.84,
+        ),
+    ),
+}
+WO_PROGRAMMES: dict[str, tuple[Programme, ...]] = {
+    TECHNIEK: (
+        Programme(TECHNIEK, _nvt(TECHNIEK), "56953", "B Technische Natuurkunde", BACHELOR, 0.2),
+        Programme(TECHNIEK, _nvt(TECHNIEK), "60336", "M Mechanical Engineering", MASTER, 0.15),
+    ),
+    "RECHT": (Programme("RECHT", _nvt("RECHT"), "50700", "B Rechtsgeleerdheid", BACHELOR, 0.62),),
+    "GEDRAG EN MAATSCHAPPIJ": (
+        Programme(
+            "GEDRAG EN MAATSCHAPPIJ",
+            _nvt("GEDRAG EN MAATSCHAPPIJ"),
+            "56604",
+            "B Psychologie",
+            BACHELOR,
+            0.75,
+        ),
+    ),
+    "GEZONDHEIDSZORG": (
+        Programme(
+            "GEZONDHEIDSZORG", _nvt("GEZONDHEIDSZORG"), "56551", "B Geneeskunde", BACHELOR, 0.68
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Site:
+    """An institution at one location: size, technology share, programmes offered."""
+
+    provincie: str
+    gemeentenummer: str
+    gemeente: str
+    code: str
+    name: str
+    students: int
+    technology_share: float
+
+
+HBO_SITES = tuple(
+    Site(
+        loc.provincie,
+        loc.gemeentenummer,
+        loc.gemeente,
+        loc.instellingscode,
+        loc.instellingsnaam,
+        loc.students_2020,
+        loc.technology_share,
+    )
+    for loc in LOCATIONS
+)
+WO_SITES = (
+    Site("Overijssel", "0153", "Enschede", "21PH", "Universiteit Twente", 11000, 0.62),
+    Site("Utrecht", "0344", "Utrecht", "99YA", "Universiteit Voorbeeld Utrecht", 30000, 0.10),
+    Site(
+        "Noord-Holland",
+        "0363",
+        "Amsterdam",
+        "99YB",
+        "Universiteit Voorbeeld Amsterdam",
+        38000,
+        0.08,
+    ),
+    Site(
+        "Noord-Brabant",
+        "0772",
+        "Eindhoven",
+        "99YC",
+        "Technische Universiteit Voorbeeld",
+        13000,
+        0.85,
+    ),
+    Site("Groningen", "0014", "Groningen", "99YD", "Rijksuniversiteit Voorbeeld", 32000, 0.12),
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One site x programme x year x sex, with the true (unsuppressed) count."""
+
+    site: Site
+    programme: Programme
+    year: int
+    sex: str
+    count: int
+
+
+def generate_cells(
+    rng: random.Random,
+    sites: tuple[Site, ...],
+    programmes: dict[str, tuple[Programme, ...]],
+    years: tuple[int, ...],
+    fraction: float,
+) -> list[Cell]:
+    cells = []
+    for site in sites:
+        others = [key for key in programmes if key != TECHNIEK]
+        for key, offered in programmes.items():
+            share = (
+                site.technology_share
+                if key == TECHNIEK
+                else ((1 - site.technology_share) / len(others))
+            )
+            for programme in offered:
+                base = site.students * fraction * share / len(offered) * rng.uniform(0.8, 1.2)
+                trend = rng.uniform(-0.04, 0.06)
+                for year in years:
+                    total = base * (1 + trend) ** (year - years[0]) * rng.uniform(0.95, 1.05)
+                    female = round(total * programme.female_share)
+                    male = round(total) - female
+                    cells += [
+                        Cell(site, programme, year, MAN, male),
+                        Cell(site, programme, year, VROUW, female),
+                    ]
+    return cells
+
+
+def _published(count: int, marker: str) -> str:
+    return marker if 0 < count < SUPPRESSION_THRESHOLD else str(count)
+
+
+def render_current(
+    cells: list[Cell], header: tuple[str, ...], by: str, graduates: bool = False
+) -> bytes:
+    """A current-format file. ``by``: "sex" sums programmes per sector; "programme" sexes."""
+    totals: dict[tuple[str, ...], int] = {}
+    for cell in cells:
+        site, prog = cell.site, cell.programme
+        place = (site.provincie, site.gemeentenummer, site.gemeente, SOORT_INSTELLING)
+        institution = (site.code, site.name, prog.onderdeel, prog.subonderdeel)
+        if by == "sex":
+            key = (str(cell.year), *place, prog.type_ho, *institution, cell.sex)
+        elif graduates:
+            diploma = f"{'wo' if site in WO_SITES else 'hbo'} {prog.type_ho}"
+            key = (str(cell.year), *place, *institution, prog.code, prog.name, diploma)
+        else:
+            key = (str(cell.year), *place, prog.type_ho, *institution, prog.code, prog.name)
+        totals[key] = totals.get(key, 0) + cell.count
+    lines = [",".join(_quote(name) for name in header)]
+    lines += [
+        ",".join([*(_quote(f) for f in key), _published(count, str(SUPPRESSED))])
+        for key, count in sorted(totals.items())
+        if count > 0
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def render_legacy(cells: list[Cell], years: tuple[int, ...], graduates: bool) -> bytes:
+    """A legacy duo.nl file: ';', unquoted, ISO-8859-1, one column per year, lower case."""
+    columns = [
+        "PROVINCIE", "GEMEENTENUMMER", "GEMEENTENAAM", "SOORT INSTELLING",
+        *([] if graduates else ["TYPE HOGER ONDERWIJS"]),
+        "BRIN NUMMER ACTUEEL", "INSTELLINGSNAAM ACTUEEL", "CROHO ONDERDEEL",
+        "CROHO SUBONDERDEEL", "OPLEIDINGSCODE ACTUEEL", "OPLEIDINGSNAAM ACTUEEL",
+        "OPLEIDINGSVORM", *(["SOORT DIPLOMA"] if graduates else []), "GESLACHT",
+        *(str(y) for y in years),
+    ]  # fmt: skip
+    by_row: dict[tuple[str, ...], dict[int, int]] = {}
+    for cell in cells:
+        site, prog = cell.site, cell.programme
+        kind = "wo" if site in WO_SITES else "hbo"
+        key = (
+            site.provincie, site.gemeentenummer, site.gemeente, SOORT_INSTELLING,
+            *([] if graduates else [prog.type_ho]),
+            site.code, site.name, prog.onderdeel.lower(), prog.subonderdeel, prog.code,
+            prog.name, "voltijd onderwijs", *([f"{kind} {prog.type_ho}"] if graduates else []),
+            cell.sex.lower(),
+        )  # fmt: skip
+        by_row.setdefault(key, {})[cell.year] = cell.count
+    lines = [";".join(columns)]
+    for number, (key, counts) in enumerate(sorted(by_row.items()), start=1):
+        lines.append(";".join([*key, *(_published(counts.get(y, 0), "") for y in years)]))
+        if number % 40 == 0:
+            lines.append('""')  # as in the real legacy files
+    return ("\r\n".join(lines) + "\r\n").encode("iso-8859-1")
+
+
+MBO_HEADER = (
+    "BRIN NUMMER", "SOORTINS", "INSTELLINGSNAAM", "PLAATSNAAM", "TYPE MBO",
+    "KWALIFICATIENIVEAU", "KWALIFICATIE CODE", "KWALIFICATIE NAAM", "MBO SECTOR", "DOMEIN",
+    "SECTORUNIT SBB", "BRIN NUMMER KENNISCENTRUM", "NAAM KENNISCENTRUM",
+)  # fmt: skip
+TGO = "Sectorunit techniek en gebouwde omgeving"
+MBO_QUALIFICATIONS = (
+    # level, code, name, sector, domain, sector unit, female share, relative size
+    (
+        "2",
+        "25250",
+        "Monteur elektrotechnische installaties",
+        "techniek",
+        "Bouw en infra",
+        TGO,
+        0.03,
+        1.0,
+    ),
+    (
+        "3",
+        "25251",
+        "Eerste monteur elektrotechnische installaties",
+        "techniek",
+        "Bouw en infra",
+        TGO,
+        0.04,
+        0.9,
+    ),
+    (
+        "4",
+        "25252",
+        "Technicus engineering",
+        "techniek",
+        "Techniek en procesindustrie",
+        TGO,
+        0.1,
+        1.1,
+    ),
+    (
+        "3",
+        "25478",
+        "Verzorgende-IG",
+        "zorg en welzijn",
+        "Zorg en welzijn",
+        "Sectorunit zorg, welzijn en sport",
+        0.9,
+        1.5,
+    ),
+    (
+        "4",
+        "25180",
+        "Ondernemer/manager",
+        "economie",
+        "Handel en ondernemerschap",
+        "Sectorunit handel",
+        0.45,
+        1.2,
+    ),
+)
+MBO_SITES = (
+    ("27YU", "ROC van Twente", "HENGELO OV", 420),
+    ("99ZA", "ROC Voorbeeld Zwolle", "ZWOLLE", 300),
+    ("99ZB", "ROC Voorbeeld Utrecht", "UTRECHT", 500),
+    ("99ZC", "ROC Voorbeeld Eindhoven", "EINDHOVEN", 450),
+)
+
+
+def generate_mbo_legacy(rng: random.Random) -> bytes:
+    """The legacy deelnemers file: MAN/VROUW/TOTAAL per year, ';', ISO-8859-1."""
+    years = LEGACY_YEARS
+    header = [*MBO_HEADER, *(f"{s}{y}" for y in years for s in ("MAN", "VROUW", "TOTAAL"))]
+    lines = [";".join(header)]
+    for code, name, place, size in MBO_SITES:
+        for level, q_code, q_name, sector, domain, unit, female, rel in MBO_QUALIFICATIONS:
+            for path, path_share in (("BBL", 0.45 if unit == TGO else 0.2), ("BOLVT", 0.6)):
+                cells = []
+                base = size * rel * path_share * rng.uniform(0.8, 1.2)
+                for year in years:
+                    if path == "BBL" and level == "4" and year == years[0]:
+                        cells += ["", "", ""]  # not offered that year: all blank
+                        continue
+                    total = round(base * rng.uniform(0.9, 1.1))
+                    women = round(total * female)
+                    men = total - women
+                    cells += [
+                        _published(men, ""),
+                        _published(women, ""),
+                        str(total),
+                    ]
+                lines.append(
+                    ";".join(
+                        [
+                            code,
+                            "ROC",
+                            name,
+                            place,
+                            path,
+                            level,
+                            q_code,
+                            q_name,
+                            sector,
+                            domain,
+                            unit,
+                            "02PR",
+                            "Kenniscentrum Voorbeeld",
+                            *cells,
+                        ]
+                    )
+                )
+    return ("\r\n".join(lines) + "\r\n").encode("iso-8859-1")
+
+
+INFLOW_HEADER = (
+    "STUDIEJAAR",
+    "PROVINCIENAAM",
+    "GEMEENTENUMMER",
+    "GEMEENTENAAM",
+    "SOORT_INSTELLING",
+    "TYPE_HOGER_ONDERWIJS",
+    "INSTELLINGSCODE_ACTUEEL",
+    "INSTELLINGSNAAM_ACTUEEL",
+    "ONDERDEEL",
+    "SUBONDERDEEL",
+    "OPLEIDINGSCODE_ACTUEEL",
+    "OPLEIDINGSNAAM_ACTUEEL",
+    "AANTAL_EERSTEJAARS_INGESCHREVENEN",
+)
+GRADUATES_HEADER = (
+    "DIPLOMAJAAR",
+    "PROVINCIENAAM",
+    "GEMEENTENUMMER",
+    "GEMEENTENAAM",
+    "SOORT_INSTELLING",
+    "INSTELLINGSCODE_ACTUEEL",
+    "INSTELLINGSNAAM_ACTUEEL",
+    "ONDERDEEL",
+    "SUBONDERDEEL",
+    "OPLEIDINGSCODE_ACTUEEL",
+    "OPLEIDINGSNAAM_ACTUEEL",
+    "SOORT_DIPLOMA",
+    "AANTAL_GEDIPLOMEERDEN",
+)
+
+
+@dataclass(frozen=True)
+class SampleFile:
+    dataset: str
+    resource: str
+    file_name: str
+    data: bytes
+
+
+def generate_other_files(seed: int = SEED) -> list[SampleFile]:
+    """Every other DUO dataset kind the catalog needs, current and legacy format."""
+    files = []
+    for kind, sites, programmes in (
+        ("hbo", HBO_SITES, HBO_PROGRAMMES),
+        ("wo", WO_SITES, WO_PROGRAMMES),
+    ):
+        rng = random.Random(f"{seed}-{kind}")
+        if kind == "wo":
+            enrolled = generate_cells(rng, sites, programmes, YEARS, 1.0)
+            files.append(
+                SampleFile(
+                    "p01hoinges",
+                    "wo_enrolment_by_sex",
+                    "ingeschrevenengeslwo.csv",
+                    render_current(enrolled, HEADER, "sex"),
+                )
+            )
+        inflow = generate_cells(rng, sites, programmes, (*LEGACY_YEARS, *YEARS), INFLOW_FRACTION)
+        files += [
+            SampleFile(
+                "p02ho1ejrs",
+                f"{kind}_inflow_by_programme",
+                f"eerstejaarsingeschrevenen{kind}.csv",
+                render_current([c for c in inflow if c.year in YEARS], INFLOW_HEADER, "programme"),
+            ),
+            SampleFile(
+                "p02ho1ejrs",
+                f"{kind}_inflow_by_programme",
+                f"03b-eerstejaars-ingeschrevenen-{kind}-domein-{kind}-2019.csv",
+                render_legacy([c for c in inflow if c.year in LEGACY_YEARS], LEGACY_YEARS, False),
+            ),
+        ]
+        graduates = generate_cells(
+            rng, sites, programmes, (*LEGACY_GRADUATE_YEARS, *GRADUATE_YEARS), GRADUATE_FRACTION
+        )
+        files += [
+            SampleFile(
+                "p04hogdipl",
+                f"{kind}_graduates_by_programme",
+                f"gediplomeerden{kind}.csv",
+                render_current(
+                    [c for c in graduates if c.year in GRADUATE_YEARS],
+                    GRADUATES_HEADER,
+                    "programme",
+                    graduates=True,
+                ),
+            ),
+            SampleFile(
+                "p04hogdipl",
+                f"{kind}_graduates_by_programme",
+                f"05-gediplomeerden-{kind}-2019.csv",
+                render_legacy(
+                    [c for c in graduates if c.year in LEGACY_GRADUATE_YEARS],
+                    LEGACY_GRADUATE_YEARS,
+                    True,
+                ),
+            ),
+        ]
+    files.append(
+        SampleFile(
+            "mbo-deelnemers",
+            "mbo_students_by_qualification",
+            "03-deelnemers-per-instelling-mbo-2015-2019.csv",
+            generate_mbo_legacy(random.Random(f"{seed}-mbo")),
+        )
+    )
+    return files
+
+
 def clear_landing_dir(out_dir: Path) -> None:
     """Remove a previous landing zone at ``out_dir``, refusing anything that is not one."""
     if not out_dir.exists():
@@ -371,6 +816,20 @@ def write_landing(out_dir: Path) -> tuple[Path, int]:
         is_sample_data=True,
         note=NOTE,
     )
+    zone = LandingZone(out_dir)
+    for sample in generate_other_files():
+        zone.land_bytes(
+            sample.data,
+            source=SOURCE,
+            dataset=sample.dataset,
+            resource=sample.resource,
+            file_name=sample.file_name,
+            media_type=MEDIA_TYPE,
+            original_url=None,
+            fetched_at=FETCHED_AT,
+            is_sample_data=True,
+            note=NOTE,
+        )
     return landed.path, data.count(b"\r\n") - 1
 
 

@@ -1,4 +1,11 @@
-"""DUO Open Onderwijsdata: recognise and parse the current (CKAN portal) CSV format.
+"""DUO Open Onderwijsdata: parse any DUO file into one tidy shape.
+
+:func:`parse_duo_file` is the entry point: it recognises the format from the header
+(:mod:`techpact.sources.duo_formats`), parses a current file here or a legacy file with
+:mod:`techpact.sources.duo_legacy`, tells hbo from wo by the values, and returns rows in the
+tidy shape of :data:`TIDY_COLUMNS` together with the resource they belong to.
+
+The current (CKAN portal) CSV format:
 
 The portal publishes comma-separated files, every text field double-quoted, UTF-8 (sometimes
 with a BOM), CRLF line ends, in a long layout: one row per year. Small numbers are suppressed:
@@ -18,12 +25,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from techpact.sources import duo_legacy
+from techpact.sources.duo_formats import SUPPRESSION_MARKERS as SUPPRESSION_MARKERS
+from techpact.sources.duo_formats import UTF8_BOM as UTF8_BOM
+from techpact.sources.duo_formats import (
+    decode_current,
+    is_avg_flag_column,
+    parse_count,
+    recognise_format,
+)
 from techpact.sources.errors import SourceFormatError
 
-SUPPRESSION_MARKERS = frozenset({"-1", "<5"})
-_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 _YEAR = re.compile(r"[0-9]{4}")
-UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -137,18 +150,7 @@ class ParsedFile:
 
 def decode_text(data: bytes, file_name: str) -> str:
     """UTF-8 with or without a BOM; any other encoding is an error that names the line."""
-    if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceFormatError(
-            file_name,
-            f"byte 0x{data[exc.start]:02x} is not UTF-8; the current DUO format is UTF-8 "
-            "(a legacy duo.nl file is ISO-8859-1 and ';'-separated)",
-            line=line,
-        ) from exc
+    return decode_current(data, file_name)
 
 
 def recognise_layout(header: list[str], file_name: str) -> Layout:
@@ -177,26 +179,6 @@ def recognise_layout(header: list[str], file_name: str) -> Layout:
         line=1,
         column=missing[0],
     )
-
-
-def parse_count(value: str, *, file_name: str, line: int, column: str) -> int | None:
-    """A count, or None for a suppressed cell. Anything else is an error."""
-    text = value.strip()
-    if text in SUPPRESSION_MARKERS:
-        return None
-    if not _WHOLE_NUMBER.fullmatch(text):
-        raise SourceFormatError(
-            file_name, f"{value!r} is not a whole number", line=line, column=column
-        )
-    count = int(text)
-    if count < 0:
-        raise SourceFormatError(
-            file_name,
-            f"negative count {count} (only -1 marks a suppressed small number)",
-            line=line,
-            column=column,
-        )
-    return count
 
 
 def parse_year(value: str, *, file_name: str, line: int, column: str) -> int:
@@ -242,6 +224,7 @@ def _parse_records(
     index = {name: i for i, name in enumerate(names)}
     text_positions = [index[c] for c in layout.text_columns]
     year_at, measure_at = index[layout.year_column], index[layout.measure_column]
+    avg_at = [i for i, name in enumerate(names) if is_avg_flag_column(name)]
     line = 1
     try:
         for fields in reader:
@@ -255,7 +238,13 @@ def _parse_records(
                     line=line,
                 )
             count = parse_count(
-                fields[measure_at], file_name=file_name, line=line, column=layout.measure_column
+                fields[measure_at],
+                file_name=file_name,
+                line=line,
+                column=layout.measure_column,
+                avg_flagged=any(
+                    fields[i].strip().upper() not in {"", "N", "NEE", "0"} for i in avg_at
+                ),
             )
             year = parse_year(
                 fields[year_at], file_name=file_name, line=line, column=layout.year_column
@@ -270,3 +259,317 @@ def _parse_records(
     except csv.Error as exc:
         line = reader.line_num  # type: ignore[attr-defined]
         raise SourceFormatError(file_name, f"malformed CSV ({exc})", line=line) from exc
+
+
+# --- One tidy shape for every DUO file --------------------------------------------------------
+
+TIDY_COLUMNS = (
+    "year",
+    "education_sector",
+    "province_name",
+    "gemeente_code",
+    "gemeente_name",
+    "place_name",
+    "institution_code",
+    "institution_name",
+    "sector",
+    "subsector",
+    "sectorkamer",
+    "programme_code",
+    "programme_name",
+    "programme_type",
+    "level",
+    "study_path",
+    "study_mode",
+    "diploma_type",
+    "sex",
+    "count",
+    "is_suppressed",
+    "source_format",
+    "line_number",
+)
+"""Columns of every tidy DUO table. ``sector`` is the CROHO sector (``ONDERDEEL``) for hbo/wo
+and the mbo sector for mbo, upper case; ``sectorkamer`` the mbo sectorkamer (SBB sector unit),
+lower case; ``sex`` is ``male``, ``female``, ``unknown`` or ``total`` (a file without a sex
+breakdown, or the legacy mbo ``TOTAAL`` columns); ``study_path`` is BOL/BBL (``BOLVT``,
+``BOLDT``, ``BBL`` as published); ``count`` is null where suppressed."""
+
+INSTITUTION_COLUMNS = (
+    "institution_code",
+    "institution_name",
+    "education_sector",
+    "gemeente_code",
+    "gemeente_name",
+    "corop_code",
+    "corop_name",
+    "line_number",
+)
+
+# Which dataset a measure belongs to, and the resource a file of it lands as.
+DATASET_OF_MEASURE = {
+    "enrolment": "p01hoinges",
+    "inflow": "p02ho1ejrs",
+    "graduates": "p04hogdipl",
+}
+MEASURE_OF_DATASET = {dataset: measure for measure, dataset in DATASET_OF_MEASURE.items()}
+MBO_STUDENTS_DATASET = "mbo-deelnemers"
+INSTITUTIONS_DATASET = "adressen-ho"
+DATASETS = (*DATASET_OF_MEASURE.values(), MBO_STUDENTS_DATASET, INSTITUTIONS_DATASET)
+
+# Sibling resources: the same students broken down in different ways. Never add them
+# together; their totals per year must agree (see warehouse.loaders.duo.sibling_totals).
+SIBLING_RESOURCES = (
+    ("hbo_enrolment_by_sex", "hbo_enrolment_by_programme"),
+    ("wo_enrolment_by_sex", "wo_enrolment_by_programme"),
+)
+
+_MEASURE_OF_LAYOUT = {
+    "hbo_enrolment_by_sex": ("enrolment", "by_sex"),
+    "hbo_enrolment_by_programme": ("enrolment", "by_programme"),
+    "hbo_inflow_by_programme": ("inflow", "by_programme"),
+    "hbo_graduates_by_programme": ("graduates", "by_programme"),
+}
+_SEX = {"MAN": "male", "VROUW": "female", "TOTAAL": "total"}
+_WO_INSTITUTION = re.compile(r"universit(?!.*applied sciences)", re.IGNORECASE)
+
+
+class DatasetMismatchError(SourceFormatError):
+    """A file that parses, but belongs to another dataset than the one it was given as."""
+
+
+@dataclass(frozen=True)
+class TidyFile:
+    """A DUO file of any format, parsed and normalised.
+
+    ``rows`` has :data:`TIDY_COLUMNS` (or :data:`INSTITUTION_COLUMNS` for the address list).
+    ``empty_records`` counts the ``""``-only lines legacy files carry between records, and
+    ``empty_year_groups`` the legacy mbo years with MAN, VROUW and TOTAAL all blank.
+    """
+
+    file_name: str
+    format: str
+    encoding: str
+    dataset: str
+    resource: str
+    education_sector: str | None
+    rows: pd.DataFrame
+    empty_records: int = 0
+    empty_year_groups: int = 0
+
+    @property
+    def suppressed_cell_count(self) -> int:
+        return int(self.rows["is_suppressed"].sum()) if "is_suppressed" in self.rows else 0
+
+
+def recognise_education_sector(
+    institution_names: pd.Series, diploma_types: pd.Series | None, file_name: str
+) -> str:
+    """hbo or wo, from the values: the diploma type (``hbo bachelor``/``wo master``) where the
+    file has one, else the institutions (most rows at a *universiteit* or *university* that is
+    not "of applied sciences": wo). The headers of hbo and wo files are the same."""
+    if diploma_types is not None:
+        prefixes = diploma_types.str.strip().str.lower().str.split(" ").str[0]
+        counts = prefixes[prefixes.isin(["hbo", "wo"])].value_counts()
+        if not counts.empty:
+            return str(counts.idxmax())
+    names = institution_names.dropna()
+    if names.empty:
+        raise SourceFormatError(file_name, "no institution names to tell hbo from wo")
+    return "wo" if names.str.contains(_WO_INSTITUTION).mean() > 0.5 else "hbo"
+
+
+def parse_duo_file(data: bytes, file_name: str, *, dataset: str | None = None) -> TidyFile:
+    """Parse any DUO file, current or legacy, into the tidy shape.
+
+    ``dataset`` is needed only where the header cannot tell: a legacy hbo/wo student file has
+    the same header whether it counts all students (``p01hoinges``) or first-years
+    (``p02ho1ejrs``). Where the header can tell, a ``dataset`` that disagrees is an error.
+    """
+    if recognise_format(data, file_name) == "current":
+        tidy = _tidy_current(parse_current_csv(data, file_name))
+    else:
+        tidy = _tidy_legacy(duo_legacy.parse_legacy_csv(data, file_name), dataset)
+    if dataset is not None and tidy.dataset != dataset:
+        raise DatasetMismatchError(
+            file_name,
+            f"this is a {tidy.resource} file ({tidy.format} format), which belongs to dataset "
+            f"{tidy.dataset}, not {dataset}",
+        )
+    return tidy
+
+
+def _gemeente_code(numbers: pd.Series) -> pd.Series:
+    return "GM" + numbers.str.strip().str.zfill(4)
+
+
+def _sex(values: pd.Series) -> pd.Series:
+    upper = values.str.strip().str.upper()
+    return upper.map(_SEX).fillna("unknown")
+
+
+def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in TIDY_COLUMNS:
+        if column not in frame:
+            frame[column] = None
+    frame = frame[list(TIDY_COLUMNS)].copy()
+    frame["count"] = frame["count"].astype("Int64")
+    frame["year"] = frame["year"].astype("int32")
+    frame["line_number"] = frame["line_number"].astype("int64")
+    frame["is_suppressed"] = frame["is_suppressed"].astype(bool)
+    text = [c for c in TIDY_COLUMNS if c not in {"year", "count", "is_suppressed", "line_number"}]
+    frame[text] = frame[text].astype("string")
+    return frame
+
+
+def _column(rows: pd.DataFrame, name: str) -> pd.Series | None:
+    return rows[name].astype("string").str.strip() if name in rows else None
+
+
+def _tidy_current(parsed: ParsedFile) -> TidyFile:
+    rows = parsed.rows
+    measure, breakdown = _MEASURE_OF_LAYOUT[parsed.layout.resource]
+    sector = recognise_education_sector(
+        rows["INSTELLINGSNAAM_ACTUEEL"], _column(rows, "SOORT_DIPLOMA"), parsed.file_name
+    )
+    programme_type = _column(rows, "TYPE_HOGER_ONDERWIJS")
+    diploma = _column(rows, "SOORT_DIPLOMA")
+    frame = pd.DataFrame(
+        {
+            "year": rows["year"],
+            "education_sector": sector,
+            "province_name": _column(rows, "PROVINCIENAAM"),
+            "gemeente_code": _gemeente_code(rows["GEMEENTENUMMER"]),
+            "gemeente_name": _column(rows, "GEMEENTENAAM"),
+            "institution_code": _column(rows, "INSTELLINGSCODE_ACTUEEL"),
+            "institution_name": _column(rows, "INSTELLINGSNAAM_ACTUEEL"),
+            "sector": rows["ONDERDEEL"].str.strip().str.upper(),
+            "subsector": _column(rows, "SUBONDERDEEL"),
+            "programme_code": _column(rows, "OPLEIDINGSCODE_ACTUEEL"),
+            "programme_name": _column(rows, "OPLEIDINGSNAAM_ACTUEEL"),
+            "programme_type": None if programme_type is None else programme_type.str.lower(),
+            "diploma_type": None if diploma is None else diploma.str.lower(),
+            "sex": _sex(rows["GESLACHT"]) if "GESLACHT" in rows else "total",
+            "count": rows["count"],
+            "is_suppressed": rows["is_suppressed"],
+            "source_format": "current",
+            "line_number": rows["line_number"],
+        }
+    )
+    return TidyFile(
+        file_name=parsed.file_name,
+        format="current",
+        encoding="utf-8",
+        dataset=DATASET_OF_MEASURE[measure],
+        resource=f"{sector}_{measure}_{breakdown}",
+        education_sector=sector,
+        rows=_finish(frame),
+    )
+
+
+def _tidy_legacy(parsed: duo_legacy.LegacyParsedFile, dataset: str | None) -> TidyFile:
+    kind = parsed.layout.kind
+    rows = parsed.rows
+    common = {
+        "file_name": parsed.file_name,
+        "format": "legacy",
+        "encoding": parsed.encoding,
+        "empty_records": parsed.empty_records,
+        "empty_year_groups": parsed.empty_year_groups,
+    }
+    if kind == "ho_institutions":
+        frame = pd.DataFrame(
+            {
+                "institution_code": rows["INSTELLINGSCODE"].str.strip(),
+                "institution_name": rows["INSTELLINGSNAAM"].str.strip(),
+                "education_sector": rows["SOORT HO"].str.strip().str.lower(),
+                "gemeente_code": _gemeente_code(rows["GEMEENTENUMMER"]),
+                "gemeente_name": rows["GEMEENTENAAM"].str.strip(),
+                "corop_code": "CR" + rows["COROPGEBIED CODE"].str.strip().str.zfill(2),
+                "corop_name": rows["COROPGEBIED NAAM"].str.strip(),
+                "line_number": rows["line_number"],
+            }
+        ).astype({c: "string" for c in INSTITUTION_COLUMNS if c != "line_number"})
+        return TidyFile(
+            **common,
+            dataset=INSTITUTIONS_DATASET,
+            resource="ho_institutions",
+            education_sector=None,
+            rows=frame,
+        )
+    if kind == "mbo_students":
+        sectorkamer = rows["SECTORUNIT SBB"].str.strip().str.lower().str.removeprefix("sectorunit ")
+        frame = pd.DataFrame(
+            {
+                "year": rows["year"],
+                "education_sector": "mbo",
+                "place_name": rows["PLAATSNAAM"].str.strip().str.upper(),
+                "institution_code": rows["BRIN NUMMER"].str.strip(),
+                "institution_name": rows["INSTELLINGSNAAM"].str.strip(),
+                "sector": rows["MBO SECTOR"].str.strip().str.upper(),
+                "sectorkamer": sectorkamer,
+                "programme_code": rows["KWALIFICATIE CODE"].str.strip(),
+                "programme_name": rows["KWALIFICATIE NAAM"].str.strip(),
+                "level": rows["KWALIFICATIENIVEAU"].str.strip(),
+                "study_path": rows["TYPE MBO"].str.strip().str.upper(),
+                "sex": _sex(rows["sex_column"]),
+                "count": rows["count"],
+                "is_suppressed": rows["is_suppressed"],
+                "source_format": "legacy",
+                "line_number": rows["line_number"],
+            }
+        )
+        return TidyFile(
+            **common,
+            dataset=MBO_STUDENTS_DATASET,
+            resource="mbo_students_by_qualification",
+            education_sector="mbo",
+            rows=_finish(frame),
+        )
+    diploma = rows.get("SOORT DIPLOMA")
+    sector = recognise_education_sector(rows["INSTELLINGSNAAM ACTUEEL"], diploma, parsed.file_name)
+    if kind == "ho_graduates":
+        measure = "graduates"
+    elif dataset in ("p01hoinges", "p02ho1ejrs"):
+        measure = MEASURE_OF_DATASET[dataset]
+    else:
+        raise SourceFormatError(
+            parsed.file_name,
+            "a legacy hbo/wo student file has the same header whether it counts all students "
+            "or first-years: name its dataset (p01hoinges: all students, p02ho1ejrs: "
+            f"first-years){'' if dataset is None else f', not {dataset}'}",
+            line=1,
+        )
+    frame = pd.DataFrame(
+        {
+            "year": rows["year"],
+            "education_sector": sector,
+            "province_name": rows["PROVINCIE"].str.strip(),
+            "gemeente_code": _gemeente_code(rows["GEMEENTENUMMER"]),
+            "gemeente_name": rows["GEMEENTENAAM"].str.strip(),
+            "institution_code": rows["BRIN NUMMER ACTUEEL"].str.strip(),
+            "institution_name": rows["INSTELLINGSNAAM ACTUEEL"].str.strip(),
+            "sector": rows["CROHO ONDERDEEL"].str.strip().str.upper(),
+            "subsector": rows["CROHO SUBONDERDEEL"].str.strip(),
+            "programme_code": rows["OPLEIDINGSCODE ACTUEEL"].str.strip(),
+            "programme_name": rows["OPLEIDINGSNAAM ACTUEEL"].str.strip(),
+            "programme_type": (
+                rows["TYPE HOGER ONDERWIJS"].str.strip().str.lower()
+                if "TYPE HOGER ONDERWIJS" in rows
+                else None
+            ),
+            "study_mode": rows["OPLEIDINGSVORM"].str.strip().str.lower(),
+            "diploma_type": None if diploma is None else diploma.str.strip().str.lower(),
+            "sex": _sex(rows["GESLACHT"]),
+            "count": rows["count"],
+            "is_suppressed": rows["is_suppressed"],
+            "source_format": "legacy",
+            "line_number": rows["line_number"],
+        }
+    )
+    return TidyFile(
+        **common,
+        dataset=DATASET_OF_MEASURE[measure],
+        resource=f"{sector}_{measure}_by_programme",
+        education_sector=sector,
+        rows=_finish(frame),
+    )

@@ -10,6 +10,7 @@ import typer
 from techpact.commands.fetch import fetch
 from techpact.commands.indicators import indicators_app
 from techpact.commands.land import land_file
+from techpact.commands.quality import quality
 from techpact.commands.run import run
 from techpact.commands.serve import serve
 from techpact.commands.snapshots import snapshots_app
@@ -42,5 +43,6 @@ app.command("run")(run)
 app.command("land-file")(land_file)
 app.command("fetch")(fetch)
 app.command("serve")(serve)
+app.command("quality")(quality)
 app.add_typer(snapshots_app, name="snapshots")
 app.add_typer(indicators_app, name="indicators")

@@ -14,9 +14,14 @@ import duckdb
 import pytest
 from conftest import shared_file
 
+from techpact.expectations.config import load_checks_config
+from techpact.expectations.gate import validate_build
+from techpact.expectations.suites import build_checks
+from techpact.sources.duo import parse_duo_file
 from techpact.sources.landing import LandingZone
-from techpact.transforms.catalog import load_catalog
+from techpact.transforms.catalog import Catalog, load_catalog
 from techpact.warehouse.build import build_warehouse
+from techpact.warehouse.loaders import duo as duo_loader
 
 TWENTE_GEMEENTEN = {
     "0141", "0147", "0153", "0158", "0163", "0164", "0168",
@@ -41,23 +46,65 @@ def independent_totals(path: Path) -> dict[tuple[str, int], tuple[int, int]]:
     return {key: (tech, total) for key, (tech, total) in totals.items()}
 
 
+# Every real DUO file, with the dataset it is landed under (a legacy student file's header does
+# not say whether it counts all students or first-years; those two are first-years).
+REAL_FILES = {
+    "duo/onderwijsdata_ckan_2026/ingeschrevenengeslhbo.csv": "p01hoinges",
+    "duo/onderwijsdata_ckan_2026/ingeschrevenenhbo.csv": "p01hoinges",
+    "duo/onderwijsdata_ckan_2026/eerstejaarsingeschrevenenhbo.csv": "p02ho1ejrs",
+    "duo/onderwijsdata_ckan_2026/gediplomeerdenhbo.csv": "p04hogdipl",
+    "duo/onderwijsdata_ckan_2026/01.-instellingen-hbo-en-wo.csv": "adressen-ho",
+    "duo/open_onderwijsdata_legacy_2019/hbo_inscriptions_2019.csv": "p02ho1ejrs",
+    "duo/open_onderwijsdata_legacy_2019/wo_inscriptions_2019.csv": "p02ho1ejrs",
+    "duo/open_onderwijsdata_legacy_2019/hbo_gediplomeerden_2019.csv": "p04hogdipl",
+    "duo/open_onderwijsdata_legacy_2019/mbo_inscriptions_2019_EXCERPT_first100_plus_27YU.csv": (
+        "mbo-deelnemers"
+    ),
+}
+# No real file of these kinds exists in ../shared/samples (no wo enrolment, no wo graduates):
+# they are covered by the generated sample landing zone and the SQL model tests.
+NOT_COMPUTABLE_FROM_REAL_FILES = {
+    "wo_enrolment_technology_share",
+    "wo_graduates_technology_share",
+    "ho_technology_female_share",
+}
+
+
+def real_landing(root: Path) -> LandingZone:
+    """A landing zone holding every real DUO file, each landed as `techpact land-file` would."""
+    landing = LandingZone(root)
+    for name, dataset in REAL_FILES.items():
+        path = shared_file(name)
+        tidy = parse_duo_file(path.read_bytes(), path.name, dataset=dataset)
+        landing.land_bytes(
+            path.read_bytes(),
+            source="duo",
+            dataset=dataset,
+            resource=tidy.resource,
+            file_name=path.name,
+            media_type="text/csv",
+        )
+    return landing
+
+
+def computable(catalog: Catalog, landing: LandingZone) -> Catalog:
+    landed = {f.manifest.resource for f in landing.files()}
+    return Catalog(indicators=tuple(i for i in catalog.indicators if set(i.resources) <= landed))
+
+
 @pytest.fixture(scope="module")
-def real_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = shared_file(REAL_FILE)
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Catalog]:
     root = tmp_path_factory.mktemp("real")
-    LandingZone(root / "landing").land_bytes(
-        path.read_bytes(),
-        source="duo",
-        dataset="p01hoinges",
-        resource="hbo_enrolment_by_sex",
-        file_name=path.name,
-        media_type="text/csv",
-    )
+    landing = real_landing(root / "landing")
+    catalog = computable(load_catalog(), landing)
     out = root / "build.duckdb"
-    build_warehouse(
-        out, landing=LandingZone(root / "landing"), catalog=load_catalog(), snapshot_id="test"
-    )
-    return out
+    build_warehouse(out, landing=landing, catalog=catalog, snapshot_id="test")
+    return out, catalog
+
+
+@pytest.fixture(scope="module")
+def real_warehouse(real_build: tuple[Path, Catalog]) -> Path:
+    return real_build[0]
 
 
 def values(warehouse: Path, indicator_id: str) -> dict[tuple[str, str], float]:
@@ -107,9 +154,16 @@ def test_twente_technology_students_reproduce_sources_md(real_warehouse: Path) -
     assert counts[("CR12", "2024/25")] == 5197
 
 
-def test_gemeenten_appear_only_where_hbo_is_taught_in_twente(real_warehouse: Path) -> None:
+def test_gemeenten_appear_only_where_hbo_is_taught_and_overijssel_is_summed(
+    real_warehouse: Path,
+) -> None:
     regions = {region for region, _ in values(real_warehouse, "hbo_enrolment_technology")}
-    assert regions == {"GM0153", "CR12", "NL01"}
+    # Enschede (Twente), Zwolle (Noord-Overijssel), Deventer (Zuidwest-Overijssel).
+    assert regions == {"GM0153", "CR12", "GM0193", "CR10", "GM0150", "CR11", "PV23", "NL01"}
+    counts = values(real_warehouse, "hbo_enrolment_technology")
+    for period in ("2020/21", "2024/25"):
+        corops = sum(counts[(c, period)] for c in ("CR10", "CR11", "CR12"))
+        assert counts[("PV23", period)] == corops
 
 
 def test_suppressed_cells_are_counted_not_summed(real_warehouse: Path) -> None:
@@ -124,3 +178,77 @@ def test_suppressed_cells_are_counted_not_summed(real_warehouse: Path) -> None:
     with shared_file(REAL_FILE).open(encoding="utf-8", newline="") as handle:
         expected = sum(row["AANTAL_INGESCHREVENEN"] == "-1" for row in csv.DictReader(handle))
     assert suppressed == expected == 273
+
+
+def test_real_files_publish_every_indicator_they_can_and_pass_the_gate(
+    real_build: tuple[Path, Catalog],
+) -> None:
+    path, catalog = real_build
+    expected = {i.id for i in load_catalog().indicators} - NOT_COMPUTABLE_FROM_REAL_FILES
+    assert {i.id for i in catalog.indicators} == expected
+    with duckdb.connect(str(path), read_only=True) as con:
+        published = {
+            r[0] for r in con.execute("select indicator_id from indicator_values").fetchall()
+        }
+    assert published == expected
+    config = load_checks_config()
+    report = validate_build(
+        path, build_checks(catalog, config), config, [i.id for i in catalog.indicators]
+    )
+    assert [r.name for r in report.failures] == []
+    assert report.status == "passed"
+
+
+def plain_inflow_share(name: str, twente: bool) -> dict[int, float]:
+    """Technology share of first-years per year, legacy file, with the csv module only."""
+    tech: dict[int, int] = {}
+    total: dict[int, int] = {}
+    with shared_file(name).open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        header = next(reader)
+        for fields in reader:
+            if fields == [""] or (twente and fields[1] not in TWENTE_GEMEENTEN):
+                continue
+            for i, column in enumerate(header):
+                if column.isdigit():
+                    count = int(fields[i] or 0)
+                    total[int(column)] = total.get(int(column), 0) + count
+                    if fields[7] == "techniek":
+                        tech[int(column)] = tech.get(int(column), 0) + count
+    return {year: tech[year] / total[year] for year in total}
+
+
+@pytest.mark.parametrize(
+    ("indicator_id", "name"),
+    [
+        ("wo_inflow_technology_share", "wo_inscriptions_2019.csv"),
+        ("hbo_inflow_technology_share", "hbo_inscriptions_2019.csv"),
+    ],
+)
+def test_legacy_inflow_shares_equal_an_independent_count(
+    real_warehouse: Path, indicator_id: str, name: str
+) -> None:
+    published = values(real_warehouse, indicator_id)
+    for region, twente in (("CR12", True), ("NL01", False)):
+        expected = plain_inflow_share(f"duo/open_onderwijsdata_legacy_2019/{name}", twente)
+        for year, share in expected.items():
+            period = f"{year}/{str(year + 1)[-2:]}"
+            assert published[(region, period)] == pytest.approx(share, abs=1e-12)
+
+
+def test_inflow_growth_spans_the_legacy_and_the_portal_years(real_warehouse: Path) -> None:
+    growth = values(real_warehouse, "hbo_inflow_technology_growth")
+    periods = sorted(p for r, p in growth if r == "CR12")
+    assert periods == [f"{y}/{str(y + 1)[-2:]}" for y in range(2016, 2025)]
+
+
+def test_sibling_files_by_sex_and_by_programme_agree_on_the_totals(tmp_path: Path) -> None:
+    landing = real_landing(tmp_path / "landing")
+    with duckdb.connect() as con:
+        duo_loader.load_raw(con, landing, ["hbo_enrolment_by_sex", "hbo_enrolment_by_programme"])
+        mismatches = duo_loader.sibling_total_mismatches(con)
+        years = con.execute(
+            "select count(distinct year) from raw_duo__hbo_enrolment_by_programme"
+        ).fetchone()
+    assert years == (5,)
+    assert mismatches.empty, mismatches.to_string()

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from techpact.cli import app
 from techpact.sources.landing import LandingZone
+from techpact.transforms.catalog import load_catalog
 
 pytestmark = pytest.mark.prefect
 
@@ -30,7 +31,12 @@ def sha256(path: Path) -> str:
 
 
 def landing_without_twente(root: Path) -> Path:
-    """A valid DUO file that has no Twente location at all: CR12 is missing."""
+    """The sample landing zone with its hbo-by-sex file replaced by a valid DUO file that has no
+    Twente location at all: CR12 is missing for the hbo enrolment indicators."""
+    shutil.copytree(SAMPLE_LANDING, root)
+    for landed in LandingZone(root).files("duo"):
+        if landed.manifest.resource == "hbo_enrolment_by_sex":
+            shutil.rmtree(landed.path.parent)
     rows = [
         '"2023","Utrecht","0344","Utrecht","reguliere inst.","bachelor","99XA","Hogeschool",'
         '"TECHNIEK","n.v.t. (techniek)","MAN",120',
@@ -73,7 +79,7 @@ def test_run_publishes_the_sample_landing_zone_as_sample_data(published: Path) -
         regions = {r[0] for r in con.execute("select region_code from indicator_values").fetchall()}
     assert is_sample is True
     assert status == "passed"
-    assert indicators == {"hbo_enrolment_technology", "hbo_enrolment_technology_share"}
+    assert indicators == {i.id for i in load_catalog().indicators}
     assert {"CR12", "NL01"} <= regions
     assert (published / "snapshots" / f"{snapshot_id}.duckdb").exists()
 

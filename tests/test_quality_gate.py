@@ -35,9 +35,10 @@ REGIONS = {
 PERIODS = ("2020/21", "2021/22")
 UNITS = {COUNT: "count", SHARE: "fraction"}
 INDICATOR_IDS = [COUNT, SHARE]
+GEMEENTE_SUM = "corop_equals_sum_of_gemeenten"
 
 
-def _valid_frame() -> pd.DataFrame:
+def valid_frame() -> pd.DataFrame:
     """Both indicators x CR12, NL01, GM0153 x two school years, sex total: 12 valid rows."""
     rows = []
     for indicator_id, unit in UNITS.items():
@@ -65,12 +66,67 @@ def _valid_frame() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _write_build(path: Path, frame: pd.DataFrame) -> Path:
-    """A DuckDB build file holding `frame` as table indicator_values."""
+REGION_NAMES = {
+    "NL01": ("Nederland", "land"),
+    "CR12": ("Twente", "corop"),
+    "GM0153": ("Enschede", "gemeente"),
+    "GM0164": ("Hengelo", "gemeente"),
+}
+
+
+def indicator_row(
+    indicator_id: str, region_code: str, period: str, value: float | None, unit: str
+) -> dict[str, Any]:
+    """One indicator_values row (sex total) for hand-made test builds."""
+    region_name, region_level = REGION_NAMES.get(region_code, (region_code, "gemeente"))
+    return {
+        "indicator_id": indicator_id,
+        "region_code": region_code,
+        "region_name": region_name,
+        "region_level": region_level,
+        "period": period,
+        "period_type": "school_year",
+        "sex": "total",
+        "value": value,
+        "unit": unit,
+        "suppressed_cell_count": 0,
+        "source": "duo",
+        "source_dataset": "test",
+        "source_sha256": "0" * 64,
+        "snapshot_id": "20240101T000000Z",
+    }
+
+
+REGION_ROWS = [
+    ("NL01", "Nederland", "land", None),
+    ("CR12", "Twente", "corop", None),
+    ("GM0153", "Enschede", "gemeente", "CR12"),
+    ("GM0164", "Hengelo", "gemeente", "CR12"),
+]
+
+
+def write_build(path: Path, frame: pd.DataFrame) -> Path:
+    """A DuckDB build file holding `frame` as table indicator_values.
+
+    Beside it, what the other checks read: a small region table (Enschede and Hengelo in
+    Twente) and an indicator_catalog with one row per indicator in `frame`.
+    """
     with duckdb.connect(str(path)) as con:
+        con.execute(
+            "create table region (region_code varchar, region_name varchar, "
+            "region_level varchar, corop_code varchar)"
+        )
+        con.executemany("insert into region values (?, ?, ?, ?)", REGION_ROWS)
         con.register("frame", frame)
         con.execute("create table indicator_values as select * from frame")
+        con.execute(
+            "create table indicator_catalog as "
+            "select distinct indicator_id, unit from frame where indicator_id is not null"
+        )
     return path
+
+
+_write_build = write_build
 
 
 def _tables(tmp_path: Path, frame: pd.DataFrame, config: ChecksConfig) -> dict[str, pd.DataFrame]:
@@ -115,7 +171,7 @@ def _result(report: QualityReport, name: str):
 def test_valid_build_passes_every_check(
     tmp_path: Path, config: ChecksConfig, checks: list[Check]
 ) -> None:
-    build = _write_build(tmp_path / "build.duckdb", _valid_frame())
+    build = _write_build(tmp_path / "build.duckdb", valid_frame())
 
     report = validate_build(build, checks, config, INDICATOR_IDS)
 
@@ -129,7 +185,7 @@ def test_valid_build_passes_every_check(
 def test_coverage_frame_has_one_row_per_indicator_period_and_required_region(
     tmp_path: Path, config: ChecksConfig
 ) -> None:
-    coverage = _tables(tmp_path, _valid_frame(), config)[COVERAGE]
+    coverage = _tables(tmp_path, valid_frame(), config)[COVERAGE]
 
     assert coverage.to_dict("records") == [
         {"indicator_id": i, "period": p, "region_code": r, "row_count": 1}
@@ -168,6 +224,11 @@ def _malformed_period(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _period_type_mismatch(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.loc[_row_mask(frame, COUNT, "GM0153", "2021/22"), "period_type"] = "year"
+    return frame
+
+
 def _missing_cr12(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~_row_mask(frame, SHARE, "CR12", "2021/22")].reset_index(drop=True)
 
@@ -178,7 +239,8 @@ FAILING_CASES = [
         "grain_unique",
         2,  # both copies are unexpected; they share one key, reported once
         [_key(COUNT, "GM0153", "2020/21")],
-        {"grain_unique"},
+        # Enschede counted twice no longer sums to Twente.
+        {"grain_unique", GEMEENTE_SUM},
         id="duplicated-row",
     ),
     pytest.param(
@@ -186,7 +248,8 @@ FAILING_CASES = [
         f"value_range__{COUNT}",
         1,
         [_key(COUNT, "GM0153", "2021/22")],
-        {f"value_range__{COUNT}"},
+        # Enschede's count no longer sums to Twente's.
+        {f"value_range__{COUNT}", GEMEENTE_SUM},
         id="negative-count",
     ),
     pytest.param(
@@ -210,9 +273,18 @@ FAILING_CASES = [
         "period_format",
         1,
         [_key(COUNT, "GM0153", "2021-22")],
-        # The stray period has data (GM0153) but neither CR12 nor NL01, so coverage fails too.
-        {"period_format", "required_regions_present"},
+        # Not a school year either; the stray period has data (GM0153) but neither CR12 nor
+        # NL01, so coverage fails too.
+        {"period_format", "period_format__school_year", "required_regions_present"},
         id="malformed-period",
+    ),
+    pytest.param(
+        _period_type_mismatch,
+        "period_format__year",
+        1,
+        [_key(COUNT, "GM0153", "2021/22")],
+        {"period_format__year"},
+        id="school-year-period-typed-as-year",
     ),
     pytest.param(
         _missing_cr12,
@@ -239,7 +311,7 @@ def test_each_rule_fails_on_its_bad_rows(
     failing_keys: list[dict[str, Any]],
     failed_checks: set[str],
 ) -> None:
-    report = run_checks(checks, _tables(tmp_path, corrupt(_valid_frame()), config))
+    report = run_checks(checks, _tables(tmp_path, corrupt(valid_frame()), config))
 
     result = _result(report, check_name)
     assert not result.success
@@ -257,7 +329,7 @@ def test_each_rule_fails_on_its_bad_rows(
 def test_failing_keys_are_capped_but_the_count_is_not(
     tmp_path: Path, config: ChecksConfig, checks: list[Check]
 ) -> None:
-    frame = _valid_frame()
+    frame = valid_frame()
     template = frame[_row_mask(frame, COUNT, "GM0153", "2020/21")]
     extra = [
         template.assign(region_code=f"GM{i:04d}", value=-1.0) for i in range(MAX_FAILING_KEYS + 5)
@@ -277,13 +349,13 @@ def test_a_check_whose_table_is_missing_is_an_error_not_a_silent_pass(
     checks: list[Check],
 ) -> None:
     with pytest.raises(ValueError, match="coverage"):
-        run_checks(checks, {INDICATOR_VALUES: _valid_frame()})
+        run_checks(checks, {INDICATOR_VALUES: valid_frame()})
 
 
 def test_an_indicator_without_any_rows_fails_coverage(
     tmp_path: Path, config: ChecksConfig, checks: list[Check]
 ) -> None:
-    frame = _valid_frame()
+    frame = valid_frame()
     frame = frame[frame["indicator_id"] != SHARE]
 
     report = run_checks(checks, _tables(tmp_path, frame, config))
@@ -300,7 +372,7 @@ def test_a_failing_warning_check_publishes_with_warnings(
     warning_config = config.model_copy(
         update={"value_range": config.value_range.model_copy(update={"severity": "warning"})}
     )
-    frame = _valid_frame()
+    frame = valid_frame()
     frame.loc[_row_mask(frame, SHARE, "GM0153", PERIODS[0]), "value"] = 1.5
 
     report = run_checks(
@@ -308,6 +380,7 @@ def test_a_failing_warning_check_publishes_with_warnings(
     )
 
     assert _result(report, f"value_range__{SHARE}").success is False
+    assert {r.name for r in report.failures} == {f"value_range__{SHARE}"}
     assert not report.blocked
     assert report.status == "passed_with_warnings"
 
@@ -316,7 +389,10 @@ def test_build_checks_makes_one_value_range_check_per_indicator_with_a_range(
     checks: list[Check],
 ) -> None:
     ranges = {c.where["indicator_id"]: c for c in checks if c.name.startswith("value_range__")}
-    assert set(ranges) == {COUNT, SHARE}
+    assert {COUNT, SHARE} <= set(ranges)
+    assert set(ranges) == {
+        i.id for i in load_catalog().indicators if (i.valid_min, i.valid_max) != (None, None)
+    }
     assert ranges[SHARE].kwargs == {"column": "value", "min_value": 0, "max_value": 1}
     assert ranges[SHARE].description == f"{SHARE} lies within [0, 1] (fraction)"
     assert len({c.name for c in checks}) == len(checks)

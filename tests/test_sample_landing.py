@@ -1,4 +1,7 @@
-"""The bundled sample landing zone: generated, reproducible, and in DUO's real file format."""
+"""The bundled sample landing zone: generated, reproducible, in DUO's real file formats.
+
+It holds every DUO dataset kind the catalog needs, in the current portal format and (for the
+years before the portal) the legacy duo.nl format."""
 
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from techpact.sources.duo import parse_current_csv
+from techpact.sources.duo import parse_current_csv, parse_duo_file
+from techpact.sources.duo_formats import recognise_format
+from techpact.transforms.catalog import load_catalog
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_LANDING = REPO_ROOT / "sample" / "landing"
@@ -94,3 +99,49 @@ def test_file_format_matches_the_portal(sample_csv: tuple[str, bytes]) -> None:
     for line in [*lines[1:6], *lines[-5:]]:
         assert DATA_LINE.match(line), line
     assert any(line.endswith(",-1") for line in lines[1:])
+
+
+def test_every_sample_file_parses_as_the_resource_its_manifest_names() -> None:
+    for path, manifest in _manifests():
+        data = (path.parent / str(manifest["file_name"])).read_bytes()
+        tidy = parse_duo_file(data, str(manifest["file_name"]), dataset=str(manifest["dataset"]))
+        assert tidy.resource == manifest["resource"], path
+        assert tidy.dataset == manifest["dataset"], path
+
+
+def test_sample_covers_every_catalog_resource() -> None:
+    landed = {str(m["resource"]) for _, m in _manifests()}
+    needed = {resource for _, resource in load_catalog().resources}
+    assert needed <= landed
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "hbo_inflow_by_programme",
+        "wo_inflow_by_programme",
+        "hbo_graduates_by_programme",
+        "wo_graduates_by_programme",
+    ],
+)
+def test_sample_has_both_formats_for_inflow_and_graduates(resource: str) -> None:
+    formats = set()
+    for path, manifest in _manifests():
+        if manifest["resource"] == resource:
+            data = (path.parent / str(manifest["file_name"])).read_bytes()
+            formats.add(recognise_format(data, str(manifest["file_name"])))
+    assert formats == {"current", "legacy"}
+
+
+def test_legacy_sample_files_are_iso_8859_1_wide_and_carry_empty_records() -> None:
+    legacy = [
+        (path.parent / str(m["file_name"])).read_bytes()
+        for path, m in _manifests()
+        if str(m["file_name"]).startswith(("03", "05"))
+    ]
+    assert len(legacy) == 5
+    for data in legacy:
+        assert recognise_format(data, "x") == "legacy"
+        data.decode("iso-8859-1")
+        assert data.endswith(b"\r\n")
+    assert any(b'\r\n""\r\n' in data for data in legacy)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
+import pandas as pd
 import pytest
 
-from techpact.sources.duo import parse_current_csv
-from techpact.transforms.catalog import load_catalog
+from techpact.sources.duo import TIDY_COLUMNS, parse_current_csv, parse_duo_file
+from techpact.transforms.catalog import Catalog, load_catalog
 from techpact.transforms.runner import load_region_seed, run_models
 
 HEADER = (
@@ -23,15 +26,36 @@ def row(year: int, gemeente: str, sector: str, sex: str, count: int) -> str:
     )
 
 
-def build(rows: list[str]) -> duckdb.DuckDBPyConnection:
-    parsed = parse_current_csv("\r\n".join([HEADER, *rows]).encode(), "literal.csv")
-    frame = parsed.rows.assign(source_file="literal.csv", source_sha256="abc")
+def catalog_for(resources: set[str]) -> Catalog:
+    """The real catalog's indicators that need only the given resources."""
+    return Catalog(
+        indicators=tuple(i for i in load_catalog().indicators if set(i.resources) <= resources)
+    )
+
+
+def build_tables(tables: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     load_region_seed(con)
-    con.register("parsed", frame)
-    con.execute("create table raw_duo__hbo_enrolment_by_sex as select * from parsed")
-    run_models(con, load_catalog())
+    for resource, frame in tables.items():
+        con.register("parsed", frame.assign(source_file="literal.csv", source_sha256="abc"))
+        con.execute(f'create table "raw_duo__{resource}" as select * from parsed')
+        con.unregister("parsed")
+    run_models(con, catalog_for(set(tables)))
     return con
+
+
+def build(rows: list[str]) -> duckdb.DuckDBPyConnection:
+    tidy = parse_duo_file("\r\n".join([HEADER, *rows]).encode(), "literal.csv")
+    return build_tables({tidy.resource: tidy.rows})
+
+
+def tidy(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Tidy rows (techpact.sources.duo.TIDY_COLUMNS) from a few literal values."""
+    defaults: dict[str, Any] = dict.fromkeys(TIDY_COLUMNS)
+    defaults.update(is_suppressed=False, source_format="current", line_number=2, sex="total")
+    frame = pd.DataFrame([{**defaults, **r} for r in records], columns=list(TIDY_COLUMNS))
+    frame["is_suppressed"] = frame["count"].isna()
+    return frame.astype({"count": "Int64", "year": "int32", "line_number": "int64"})
 
 
 def indicator(con: duckdb.DuckDBPyConnection, model: str) -> list[tuple]:
@@ -39,6 +63,11 @@ def indicator(con: duckdb.DuckDBPyConnection, model: str) -> list[tuple]:
         f"select region_code, period, sex, value, suppressed_cell_count from {model} "
         "order by region_code, sex"
     ).fetchall()
+
+
+def values(con: duckdb.DuckDBPyConnection, model: str) -> dict[tuple[str, str], float]:
+    rows = con.execute(f"select region_code, period, value from {model}").fetchall()
+    return {(region, period): value for region, period, value in rows}
 
 
 @pytest.fixture
@@ -55,7 +84,7 @@ def twente_and_elsewhere() -> duckdb.DuckDBPyConnection:
     )
 
 
-def test_technology_count_sums_locations_into_gemeente_corop_and_nederland(
+def test_technology_count_sums_locations_into_gemeente_corop_province_and_nederland(
     twente_and_elsewhere: duckdb.DuckDBPyConnection,
 ) -> None:
     rows = [
@@ -66,6 +95,7 @@ def test_technology_count_sums_locations_into_gemeente_corop_and_nederland(
         ("GM0153", "2022/23", "total", 30.0, 1),
         ("GM0164", "2022/23", "total", 10.0, 0),
         ("NL01", "2022/23", "total", 140.0, 1),
+        ("PV23", "2022/23", "total", 40.0, 1),
     ]
 
 
@@ -100,3 +130,175 @@ def test_share_is_absent_where_every_cell_is_suppressed() -> None:
     con = build([row(2021, "0153", "TECHNIEK", "MAN", -1), row(2021, "0363", "ECONOMIE", "MAN", 9)])
     regions = {r[0] for r in indicator(con, "hbo_enrolment_technology_share")}
     assert regions == {"NL01"}
+
+
+def test_overijssel_sums_every_overijssel_gemeente_but_twente_only_its_own() -> None:
+    con = build(
+        [
+            row(2023, "0153", "TECHNIEK", "MAN", 30),  # Enschede: Twente
+            row(2023, "0193", "TECHNIEK", "MAN", 50),  # Zwolle: Noord-Overijssel
+            row(2023, "0150", "TECHNIEK", "MAN", 20),  # Deventer: Zuidwest-Overijssel
+            row(2023, "0202", "TECHNIEK", "MAN", 70),  # Arnhem: Gelderland, Nederland only
+        ]
+    )
+    counts = values(con, "hbo_enrolment_technology")
+    assert counts[("CR12", "2023/24")] == 30
+    assert counts[("CR10", "2023/24")] == 50
+    assert counts[("CR11", "2023/24")] == 20
+    assert counts[("PV23", "2023/24")] == 100
+    assert counts[("NL01", "2023/24")] == 170
+    assert ("GM0202", "2023/24") not in counts
+
+
+def inflow(year: int, gemeente: str, sector: str, count: int | None) -> dict[str, Any]:
+    return {"year": year, "gemeente_code": gemeente, "sector": sector, "count": count}
+
+
+def test_inflow_share_and_growth_compare_a_year_with_the_one_before() -> None:
+    con = build_tables(
+        {
+            "hbo_inflow_by_programme": tidy(
+                [
+                    inflow(2019, "GM0153", "TECHNIEK", 100),
+                    inflow(2019, "GM0153", "ECONOMIE", 300),
+                    inflow(2020, "GM0153", "TECHNIEK", 120),
+                    inflow(2020, "GM0153", "TECHNIEK", None),  # suppressed
+                    inflow(2020, "GM0153", "ECONOMIE", 280),
+                    inflow(2020, "GM0363", "TECHNIEK", 50),  # no 2019 in Amsterdam
+                ]
+            )
+        }
+    )
+    growth = values(con, "hbo_inflow_technology_growth")
+    assert growth == {
+        ("GM0153", "2020/21"): pytest.approx(0.2),
+        ("CR12", "2020/21"): pytest.approx(0.2),
+        ("PV23", "2020/21"): pytest.approx(0.2),
+        ("NL01", "2020/21"): pytest.approx(170 / 100 - 1),
+    }
+    share = values(con, "hbo_inflow_technology_share")
+    assert share[("CR12", "2019/20")] == pytest.approx(0.25)
+    assert share[("CR12", "2020/21")] == pytest.approx(120 / 400)
+    suppressed = con.execute(
+        "select suppressed_cell_count from hbo_inflow_technology_growth where region_code = 'CR12'"
+    ).fetchone()
+    assert suppressed == (1,)
+
+
+def test_graduates_share_is_per_diploma_year() -> None:
+    con = build_tables(
+        {
+            "wo_graduates_by_programme": tidy(
+                [
+                    inflow(2021, "GM0153", "TECHNIEK", 60),
+                    inflow(2021, "GM0153", "GEDRAG EN MAATSCHAPPIJ", 40),
+                ]
+            )
+        }
+    )
+    rows = con.execute(
+        "select region_code, period, period_type, value from wo_graduates_technology_share "
+        "where region_code = 'CR12'"
+    ).fetchall()
+    assert rows == [("CR12", "2021", "year", pytest.approx(0.6))]
+
+
+def test_female_share_sums_hbo_and_wo_before_dividing() -> None:
+    def enrolled(sex: str, count: int, sector: str = "TECHNIEK") -> dict[str, Any]:
+        return {
+            "year": 2022,
+            "gemeente_code": "GM0153",
+            "sector": sector,
+            "sex": sex,
+            "count": count,
+        }
+
+    con = build_tables(
+        {
+            "hbo_enrolment_by_sex": tidy(
+                [enrolled("male", 80), enrolled("female", 20), enrolled("female", 500, "ZORG")]
+            ),
+            "wo_enrolment_by_sex": tidy([enrolled("male", 10), enrolled("female", 30)]),
+        }
+    )
+    share = values(con, "ho_technology_female_share")
+    assert share[("CR12", "2022/23")] == pytest.approx(50 / 140)
+    assert share[("CR12", "2022/23")] != pytest.approx((0.2 + 0.75) / 2)
+
+
+def mbo(
+    place: str,
+    level: str,
+    path: str,
+    sex: str,
+    count: int | None,
+    kamer: str = "techniek en gebouwde omgeving",
+) -> dict[str, Any]:
+    return {
+        "year": 2019,
+        "education_sector": "mbo",
+        "place_name": place,
+        "level": level,
+        "study_path": path,
+        "sex": sex,
+        "count": count,
+        "sectorkamer": kamer,
+        "source_format": "legacy",
+    }
+
+
+@pytest.fixture
+def mbo_students() -> duckdb.DuckDBPyConnection:
+    return build_tables(
+        {
+            "mbo_students_by_qualification": tidy(
+                [
+                    mbo("HENGELO OV", "2", "BBL", "male", 30),
+                    mbo("HENGELO OV", "2", "BBL", "female", 10),
+                    mbo("HENGELO OV", "2", "BBL", "total", 40),
+                    mbo("HENGELO OV", "4", "BOLVT", "total", 100),
+                    mbo("NIJVERDAL", "3", "BBL", "total", 60),
+                    mbo("HENGELO OV", "3", "BOLVT", "total", None),  # blank: suppressed
+                    mbo("HENGELO OV", "4", "BOLVT", "total", 500, kamer="zorg, welzijn en sport"),
+                    mbo("HENGELO GLD", "4", "BOLVT", "total", 25),  # Gelderland: NL only
+                ]
+            )
+        }
+    )
+
+
+def test_mbo_counts_only_dutch_totals_and_matches_places_to_gemeenten(
+    mbo_students: duckdb.DuckDBPyConnection,
+) -> None:
+    students = values(mbo_students, "mbo_technical_students")
+    assert students == {
+        ("GM0164", "2019/20"): 140,
+        ("GM0163", "2019/20"): 60,
+        ("CR12", "2019/20"): 200,
+        ("PV23", "2019/20"): 200,
+        ("NL01", "2019/20"): 225,
+    }
+    assert values(mbo_students, "mbo_technical_students_level2")[("CR12", "2019/20")] == 40
+    assert values(mbo_students, "mbo_technical_students_level3")[("CR12", "2019/20")] == 60
+    assert values(mbo_students, "mbo_technical_students_level4")[("CR12", "2019/20")] == 100
+
+
+def test_mbo_level34_and_bbl_shares(mbo_students: duckdb.DuckDBPyConnection) -> None:
+    assert values(mbo_students, "mbo_technical_level34_share")[
+        ("CR12", "2019/20")
+    ] == pytest.approx(160 / 200)
+    assert values(mbo_students, "mbo_technical_bbl_share")[("CR12", "2019/20")] == pytest.approx(
+        100 / 200
+    )
+    suppressed = mbo_students.execute(
+        "select suppressed_cell_count from mbo_technical_bbl_share where region_code = 'CR12'"
+    ).fetchone()
+    assert suppressed == (1,)
+
+
+def test_current_parser_rows_still_parse_for_callers_of_the_plain_layout() -> None:
+    parsed = parse_current_csv(
+        "\r\n".join([HEADER, row(2022, "0153", "TECHNIEK", "MAN", 3)]).encode(), "x.csv"
+    )
+    assert parsed.layout.resource == "hbo_enrolment_by_sex"
+    assert parsed.rows["count"].tolist() == [3]

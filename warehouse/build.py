@@ -18,6 +18,7 @@ from techpact.sources.landing import LandedFile, LandingZone
 from techpact.transforms.catalog import Catalog
 from techpact.transforms.runner import load_region_seed, run_models
 from techpact.warehouse.loaders import BuildError, loader_for
+from techpact.warehouse.loaders.duo import sibling_total_mismatches
 from techpact.warehouse.views import create_action_point_views
 
 __all__ = ["BuildError", "BuildResult", "build_warehouse", "check_landing_zone"]
@@ -96,6 +97,17 @@ def build_indicator_values(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> 
     return con.execute("select count(*) from indicator_values").fetchone()[0]  # type: ignore[index]
 
 
+def check_sibling_totals(con: duckdb.DuckDBPyConnection) -> None:
+    """Files that break the same students down differently must agree on the totals."""
+    mismatches = sibling_total_mismatches(con)
+    if not mismatches.empty:
+        rows = mismatches.head(10).to_dict("records")
+        raise BuildError(
+            "sibling DUO files disagree on yearly totals beyond what suppression explains "
+            f"({len(mismatches)} pair-year(s)): {rows}"
+        )
+
+
 BUILT_TABLES = ("indicator_values", "indicator_catalog", "region")
 
 
@@ -124,6 +136,7 @@ def build_warehouse(
         load_region_seed(con)
         for source, resources in resources_by_source(catalog).items():
             source_files += loader_for(source).load_raw(con, landing, resources)
+        check_sibling_totals(con)
         write_catalog_table(con, catalog)
         run_models(con, catalog)
         row_count = build_indicator_values(con, snapshot_id)

@@ -21,6 +21,8 @@ class RunRecord:
     is_sample_data: bool
     quality_status: str
     quality_results: list[dict[str, Any]] = field(default_factory=list)
+    # index.html of the run's Data Docs (expectations.docs.write_data_docs), when written.
+    data_docs: str | None = None
 
 
 def record_run(settings: Settings, record: RunRecord) -> None:

@@ -1,14 +1,15 @@
--- HBO students by programme location, summed to every region the location belongs to.
+-- HBO students (ingeschrevenen) by programme location, summed to every region the location belongs to.
 -- Grain: one row per region x study year x sex (with 'total' for all sexes together).
--- Regions: each gemeente in the region table, its COROP, and Nederland (NL01, every row).
--- Suppressed cells (DUO's "-1": fewer than 5 students) add nothing to a sum; how many went
--- into each sum is counted, so the true figure is at most 4 x that count higher.
+-- Regions: each gemeente in the region table, its COROP and its province, and Nederland
+-- (NL01, every row). Suppressed cells (DUO's "-1": fewer than 5 students) add nothing to a
+-- sum; how many went into each sum is counted, so the true figure is at most 4 x that count
+-- higher.
 with enrolment as (
     select * from stg_duo__hbo_enrolment_by_sex
 ),
 
 gemeenten as (
-    select region_code, corop_code
+    select region_code, corop_code, province_code
     from region
     where region_level = 'gemeente'
 ),
@@ -29,6 +30,11 @@ located as (
     inner join gemeenten on gemeenten.region_code = rows.gemeente_code
     where gemeenten.corop_code is not null
     union all
+    select rows.*, gemeenten.province_code as region_code
+    from with_sex_total as rows
+    inner join gemeenten on gemeenten.region_code = rows.gemeente_code
+    where gemeenten.province_code is not null
+    union all
     select rows.*, 'NL01' as region_code
     from with_sex_total as rows
 ),
@@ -44,7 +50,8 @@ summed as (
             as technology_suppressed_cell_count,
         coalesce(sum(located.student_count), 0) as student_count,
         count(*) filter (where located.is_suppressed) as suppressed_cell_count,
-        string_agg(distinct located.source_sha256, ',') as source_sha256
+        string_agg(distinct located.source_sha256, ',' order by located.source_sha256)
+            as source_sha256
     from located
     group by located.region_code, located.study_year, located.sex_breakdown
 )
@@ -53,6 +60,7 @@ select
     summed.region_code,
     summed.study_year::varchar || '/' || right((summed.study_year + 1)::varchar, 2) as period,
     'school_year' as period_type,
+    summed.study_year as study_year,
     summed.sex,
     summed.technology_student_count,
     summed.technology_suppressed_cell_count,

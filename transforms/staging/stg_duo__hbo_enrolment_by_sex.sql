@@ -1,7 +1,9 @@
--- Staging for DUO "ingeschrevenen hbo naar geslacht" (dataset p01hoinges), current portal format.
--- Grain: one row per data line of the landed file (study year x location gemeente x institution
--- x programme type x CROHO sector/subsector x sex). Counts are by programme LOCATION
--- (vestigingsgemeente), not by where students live.
+-- Staging for DUO hbo students (ingeschrevenen, hoofdinschrijving) by sex (p01hoinges), current portal and legacy duo.nl files alike: the
+-- loader has already put both formats into one tidy shape (techpact.sources.duo.TIDY_COLUMNS),
+-- each year from one landed file.
+-- Grain: one row per published count: study year x location gemeente x institution x
+-- CROHO sector/subsector x programme type x sex.
+-- Counts are by programme LOCATION (vestigingsgemeente), not by where students live.
 -- student_count is null where DUO suppressed a small number (is_suppressed).
 with source as (
     select * from raw_duo__hbo_enrolment_by_sex
@@ -10,21 +12,22 @@ with source as (
 renamed as (
     select
         source.year as study_year,
-        'GM' || lpad(trim(source."GEMEENTENUMMER"), 4, '0') as gemeente_code,
-        trim(source."GEMEENTENAAM") as gemeente_name,
-        trim(source."PROVINCIENAAM") as province_name,
-        trim(source."INSTELLINGSCODE_ACTUEEL") as institution_code,
-        trim(source."INSTELLINGSNAAM_ACTUEEL") as institution_name,
-        lower(trim(source."TYPE_HOGER_ONDERWIJS")) as programme_type,
-        upper(trim(source."ONDERDEEL")) as croho_sector,
-        trim(source."SUBONDERDEEL") as croho_subsector,
-        case upper(trim(source."GESLACHT"))
-            when 'MAN' then 'male'
-            when 'VROUW' then 'female'
-            else 'unknown'
-        end as sex,
-        source.count as student_count,
+        source.gemeente_code,
+        source.gemeente_name,
+        source.province_name,
+        source.institution_code,
+        source.institution_name,
+        source.programme_type,
+        source.sector as croho_sector,
+        source.subsector as croho_subsector,
+        source.programme_code,
+        source.programme_name,
+        source.study_mode,
+        source.diploma_type,
+        source.sex,
+        source."count" as student_count,
         source.is_suppressed,
+        source.source_format,
         source.line_number,
         source.source_file,
         source.source_sha256

@@ -1,10 +1,23 @@
-"""Load landed DUO files into raw tables."""
+"""Load landed DUO files into tidy raw tables, one per resource.
+
+A resource (``hbo_inflow_by_programme``, ``mbo_students_by_qualification``, …) may be fed by
+several landed files: a legacy duo.nl file for the years before the portal and a current
+portal file for the recent years. Every landed file of the resource is parsed
+(:func:`techpact.sources.duo.parse_duo_file`) into the same tidy shape; each year is taken from
+the most recently landed file that holds it, so a re-published file replaces its predecessor's
+years and two files never both count the same year.
+
+Sibling resources (the same students by sex and by programme) are separate tables and are
+never added together; :func:`sibling_total_mismatches` checks that their totals agree.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 
 from techpact.sources import duo
 from techpact.sources.landing import LandedFile, LandingZone
@@ -12,29 +25,163 @@ from techpact.warehouse.loaders import BuildError, create_raw_table, raw_table_n
 
 log = logging.getLogger(__name__)
 
+# A suppressed cell hides fewer than 5: at most 4 per cell.
+MAX_HIDDEN_PER_SUPPRESSED_CELL = 4
+
+
+@dataclass(frozen=True)
+class ResourceLoad:
+    """What loading one resource did: the files used and the lines skipped, for the run log."""
+
+    resource: str
+    files: tuple[LandedFile, ...]
+    years_by_file: dict[str, tuple[int, ...]]
+    row_count: int
+    empty_records: int
+    empty_year_groups: int
+
+
+def landed_files_of(landing: LandingZone, resource: str) -> list[LandedFile]:
+    """Every landed DUO file of ``resource``, newest first."""
+    files = [f for f in landing.files("duo") if f.manifest.resource == resource]
+    return list(reversed(files))
+
+
+def tidy_rows_of(landing: LandingZone, resource: str) -> tuple[pd.DataFrame, ResourceLoad]:
+    """The tidy rows of one resource from all its landed files, each year from one file."""
+    files = landed_files_of(landing, resource)
+    if not files:
+        raise BuildError(
+            f"the landing zone {landing.root} holds no file for duo/{resource}. "
+            "Land one with `techpact land-file` (or fetch it) first."
+        )
+    frames: list[pd.DataFrame] = []
+    covered: set[int] = set()
+    used: list[LandedFile] = []
+    years_by_file: dict[str, tuple[int, ...]] = {}
+    empty_records = empty_year_groups = 0
+    for landed in files:
+        tidy = duo.parse_duo_file(
+            landing.verify(landed), landed.manifest.file_name, dataset=landed.manifest.dataset
+        )
+        if tidy.resource != resource:
+            raise BuildError(
+                f"{landed.path}: the manifest says {resource!r} but the file's header and values "
+                f"are those of {tidy.resource!r}"
+            )
+        has_years = "year" in tidy.rows
+        # A file without years (the address list) is whole: the newest one is the resource.
+        years = set(tidy.rows["year"].unique().tolist()) if has_years else {0}
+        new_years = years - covered
+        if not new_years:
+            log.info("duo/%s: %s adds no new year; not used", resource, landed.path)
+            continue
+        rows = tidy.rows[tidy.rows["year"].isin(sorted(new_years))] if has_years else tidy.rows
+        covered |= new_years
+        frames.append(
+            rows.assign(source_file=landed.manifest.file_name, source_sha256=landed.manifest.sha256)
+        )
+        used.append(landed)
+        years_by_file[str(landed.path)] = tuple(sorted(new_years))
+        empty_records += tidy.empty_records
+        empty_year_groups += tidy.empty_year_groups
+        if tidy.empty_records:
+            log.warning(
+                'duo/%s: skipped %d empty record(s) (lines holding only "") in %s',
+                resource,
+                tidy.empty_records,
+                landed.path,
+            )
+    rows = pd.concat(frames, ignore_index=True)
+    return rows, ResourceLoad(
+        resource=resource,
+        files=tuple(used),
+        years_by_file=years_by_file,
+        row_count=len(rows),
+        empty_records=empty_records,
+        empty_year_groups=empty_year_groups,
+    )
+
 
 def load_raw(
     con: duckdb.DuckDBPyConnection, landing: LandingZone, resources: list[str]
 ) -> list[LandedFile]:
-    """The latest landed file of each resource, parsed into ``raw_duo__<resource>``."""
-    used = []
+    """Each resource's landed files, parsed into the tidy table ``raw_duo__<resource>``."""
+    used: list[LandedFile] = []
     for resource in resources:
-        landed = landing.latest("duo", resource)
-        if landed is None:
-            raise BuildError(
-                f"the landing zone {landing.root} holds no file for duo/{resource}. "
-                "Land one with `techpact land-file` (or fetch it) first."
-            )
-        parsed = duo.parse_current_csv(landing.verify(landed), landed.manifest.file_name)
-        if parsed.layout.resource != resource:
-            raise BuildError(
-                f"{landed.path}: the manifest says {resource!r} but the file's header is that "
-                f"of {parsed.layout.resource!r}"
-            )
-        rows = parsed.rows.assign(
-            source_file=landed.manifest.file_name, source_sha256=landed.manifest.sha256
+        rows, load = tidy_rows_of(landing, resource)
+        create_raw_table(con, raw_table_name("duo", resource), rows, list(load.files))
+        log.info(
+            "Loaded %d rows of duo/%s from %d file(s): %s; %d empty record(s) skipped",
+            load.row_count,
+            resource,
+            len(load.files),
+            "; ".join(f"{path} years {years}" for path, years in load.years_by_file.items()),
+            load.empty_records,
         )
-        create_raw_table(con, raw_table_name("duo", resource), rows, [landed])
-        log.info("Loaded %d rows of duo/%s from %s", len(rows), resource, landed.path)
-        used.append(landed)
+        used += load.files
     return used
+
+
+def sibling_total_mismatches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Years where two sibling tables (same students, other breakdown) disagree on the total.
+
+    For every pair in :data:`techpact.sources.duo.SIBLING_RESOURCES` whose raw tables both
+    exist, per year: the two totals and suppressed-cell counts. A suppressed cell hides 0..4
+    students, so the totals agree when they differ by at most 4 x the suppressed cells of both
+    sides together; a larger gap, or a year only one side has, is a mismatch. Returns one row
+    per mismatching (pair, year); empty when everything agrees. Meant for the quality gate
+    (a critical check: fail on any row).
+    """
+    tables = {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
+    parts = []
+    for left, right in duo.SIBLING_RESOURCES:
+        left_table, right_table = raw_table_name("duo", left), raw_table_name("duo", right)
+        if left_table not in tables or right_table not in tables:
+            continue
+        # Table names come from the fixed SIBLING_RESOURCES constant, never from data.
+        frame = con.execute(
+            f"""
+            with left_totals as (
+                select year, coalesce(sum("count"), 0) as total_count,
+                    count(*) filter (where is_suppressed) as suppressed_cells
+                from "{left_table}" group by year
+            ),
+            right_totals as (
+                select year, coalesce(sum("count"), 0) as total_count,
+                    count(*) filter (where is_suppressed) as suppressed_cells
+                from "{right_table}" group by year
+            )
+            select
+                $left as left_resource,
+                $right as right_resource,
+                coalesce(l.year, r.year) as year,
+                l.total_count as left_total,
+                r.total_count as right_total,
+                l.suppressed_cells as left_suppressed_cells,
+                r.suppressed_cells as right_suppressed_cells
+            from left_totals as l
+            full outer join right_totals as r on r.year = l.year
+            """,
+            {"left": left, "right": right},
+        ).df()
+        parts.append(frame)
+    if not parts:
+        return pd.DataFrame(
+            columns=[
+                "left_resource",
+                "right_resource",
+                "year",
+                "left_total",
+                "right_total",
+                "left_suppressed_cells",
+                "right_suppressed_cells",
+            ]
+        )
+    totals = pd.concat(parts, ignore_index=True)
+    slack = MAX_HIDDEN_PER_SUPPRESSED_CELL * (
+        totals["left_suppressed_cells"].fillna(0) + totals["right_suppressed_cells"].fillna(0)
+    )
+    gap = (totals["left_total"] - totals["right_total"]).abs()
+    mismatched = totals["left_total"].isna() | totals["right_total"].isna() | (gap > slack)
+    return totals[mismatched].reset_index(drop=True)

@@ -1,0 +1,212 @@
+"""Frames for the drift checks: the build compared with the last published snapshot.
+
+The published file is read read-only, only its ``indicator_values`` keys and values. With no
+published snapshot the previous frame is empty, every drift frame is empty, and the drift
+checks pass: there is nothing to drift from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from techpact.expectations.config import DriftConfig
+
+DRIFT_ROW_COUNT = "drift_row_count"
+DRIFT_VALUE_JUMP = "drift_value_jump"
+DRIFT_REGIONS = "drift_regions"
+DRIFT_PERIODS = "drift_periods"
+
+ROW_COUNT_KEYS = ("indicator_id", "previous_row_count", "row_count")
+VALUE_JUMP_KEYS = ("indicator_id", "region_code", "period", "sex", "previous_period")
+REGION_KEYS = ("indicator_id", "region_code", "period")
+PERIOD_KEYS = ("indicator_id", "period")
+
+PREVIOUS_COLUMNS = ("indicator_id", "region_code", "period", "sex", "value")
+
+
+def read_previous_values(previous_path: Path | None) -> pd.DataFrame:
+    """The published snapshot's indicator rows (keys and value); empty without one."""
+    if previous_path is None:
+        return pd.DataFrame(
+            {
+                "indicator_id": pd.Series([], dtype="str"),
+                "region_code": pd.Series([], dtype="str"),
+                "period": pd.Series([], dtype="str"),
+                "sex": pd.Series([], dtype="str"),
+                "value": pd.Series([], dtype="float64"),
+            }
+        )
+    with duckdb.connect(str(previous_path), read_only=True) as con:
+        return con.execute(
+            "select indicator_id, region_code, period, sex, value::double as value "
+            "from indicator_values"
+        ).df()
+
+
+ROW_COUNT_SQL = """
+with previous_counts as (
+    select indicator_id, count(*) as previous_row_count
+    from previous_values
+    where indicator_id in (select unnest($indicator_ids::varchar[]))
+    group by indicator_id
+),
+
+current_counts as (
+    select indicator_id, count(*) as row_count
+    from indicator_values
+    group by indicator_id
+)
+
+select
+    previous_counts.indicator_id,
+    previous_counts.previous_row_count,
+    coalesce(current_counts.row_count, 0) as row_count,
+    abs(coalesce(current_counts.row_count, 0) - previous_counts.previous_row_count)
+        / previous_counts.previous_row_count as relative_change
+from previous_counts
+left join current_counts on current_counts.indicator_id = previous_counts.indicator_id
+order by previous_counts.indicator_id
+"""
+
+REGIONS_SQL = """
+-- Regions the published snapshot had for an indicator and period that the build still has.
+with previous_cells as (
+    select distinct indicator_id, region_code, period
+    from previous_values
+    where indicator_id in (select unnest($indicator_ids::varchar[]))
+),
+
+current_periods as (
+    select distinct indicator_id, period from indicator_values
+)
+
+select
+    previous_cells.indicator_id,
+    previous_cells.region_code,
+    previous_cells.period,
+    count(indicator_values.indicator_id) as row_count
+from previous_cells
+inner join current_periods
+    on current_periods.indicator_id = previous_cells.indicator_id
+    and current_periods.period = previous_cells.period
+left join indicator_values
+    on indicator_values.indicator_id = previous_cells.indicator_id
+    and indicator_values.region_code = previous_cells.region_code
+    and indicator_values.period = previous_cells.period
+group by previous_cells.indicator_id, previous_cells.region_code, previous_cells.period
+order by previous_cells.indicator_id, previous_cells.region_code, previous_cells.period
+"""
+
+PERIODS_SQL = """
+with previous_periods as (
+    select distinct indicator_id, period
+    from previous_values
+    where indicator_id in (select unnest($indicator_ids::varchar[]))
+)
+
+select
+    previous_periods.indicator_id,
+    previous_periods.period,
+    count(indicator_values.indicator_id) as row_count
+from previous_periods
+left join indicator_values
+    on indicator_values.indicator_id = previous_periods.indicator_id
+    and indicator_values.period = previous_periods.period
+group by previous_periods.indicator_id, previous_periods.period
+order by previous_periods.indicator_id, previous_periods.period
+"""
+
+VALUE_JUMP_SQL = """
+-- Values new or changed since the published snapshot, against the previous period's value.
+with series as (
+    select
+        indicator_values.indicator_id,
+        indicator_values.region_code,
+        indicator_values.period,
+        indicator_values.sex,
+        indicator_values.unit,
+        indicator_values.value,
+        lag(indicator_values.period) over by_series as previous_period,
+        lag(indicator_values.value) over by_series as previous_period_value
+    from indicator_values
+    where indicator_values.value is not null
+    window by_series as (
+        partition by indicator_values.indicator_id, indicator_values.region_code,
+            indicator_values.sex
+        order by indicator_values.period
+    )
+),
+
+changed as (
+    select series.*
+    from series
+    left join previous_values
+        on previous_values.indicator_id = series.indicator_id
+        and previous_values.region_code = series.region_code
+        and previous_values.period = series.period
+        and previous_values.sex = series.sex
+    where $has_previous
+        and previous_values.value is distinct from series.value
+        and series.previous_period is not null
+),
+
+measured as (
+    select
+        changed.*,
+        changed.unit in ('fraction', 'percent') as is_share,
+        case changed.unit
+            when 'fraction' then abs(changed.value - changed.previous_period_value)
+            when 'percent' then abs(changed.value - changed.previous_period_value) / 100
+            else abs(changed.value - changed.previous_period_value)
+                / nullif(abs(changed.previous_period_value), 0)
+        end as change
+    from changed
+)
+
+select
+    measured.indicator_id,
+    measured.region_code,
+    measured.period,
+    measured.sex,
+    measured.previous_period,
+    measured.previous_period_value,
+    measured.value,
+    measured.change,
+    case when measured.is_share then $max_fraction_change else $max_relative_change end
+        as max_change
+from measured
+where measured.is_share or abs(measured.previous_period_value) >= $min_previous_count
+order by measured.indicator_id, measured.region_code, measured.period, measured.sex
+"""
+
+
+def read_drift_tables(
+    con: duckdb.DuckDBPyConnection,
+    config: DriftConfig,
+    indicator_ids: list[str],
+    previous: pd.DataFrame,
+) -> dict[str, pd.DataFrame]:
+    """The drift frames of a build (``con``) against the published rows ``previous``."""
+    con.register("previous_values", previous)
+    try:
+        ids = {"indicator_ids": indicator_ids}
+        jump = config.value_jump
+        return {
+            DRIFT_ROW_COUNT: con.execute(ROW_COUNT_SQL, ids).df(),
+            DRIFT_REGIONS: con.execute(REGIONS_SQL, ids).df(),
+            DRIFT_PERIODS: con.execute(PERIODS_SQL, ids).df(),
+            DRIFT_VALUE_JUMP: con.execute(
+                VALUE_JUMP_SQL,
+                {
+                    "has_previous": len(previous) > 0,
+                    "max_fraction_change": jump.max_fraction_change,
+                    "max_relative_change": jump.max_relative_change,
+                    "min_previous_count": jump.min_previous_count,
+                },
+            ).df(),
+        }
+    finally:
+        con.unregister("previous_values")

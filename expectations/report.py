@@ -1,0 +1,155 @@
+"""The quality summary in the shapes people read it: rows, markdown, an HTML page.
+
+Pure functions of a ``QualityReport`` (or its records). Failing keys are data: a region name
+can be anything, so every value is HTML-escaped in markdown and HTML output.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from techpact.expectations.gate import QualityReport
+
+KEYS_SHOWN = 5
+
+
+def check_records(report: QualityReport | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The report's checks as plain records (``QualityReport.to_records`` shape)."""
+    if isinstance(report, QualityReport):
+        return report.to_records()
+    return [dict(r) for r in report]
+
+
+def status_of(records: Sequence[Mapping[str, Any]]) -> str:
+    """passed, passed_with_warnings or blocked, from check records."""
+    if any(not r["success"] and r["severity"] == "critical" for r in records):
+        return "blocked"
+    if any(not r["success"] for r in records):
+        return "passed_with_warnings"
+    return "passed"
+
+
+def format_keys(keys: Sequence[Mapping[str, Any]], limit: int = KEYS_SHOWN) -> str:
+    """The first ``limit`` failing keys as compact JSON, ``; ``-separated (not escaped)."""
+    shown = "; ".join(json.dumps(k, ensure_ascii=False, sort_keys=False) for k in keys[:limit])
+    more = len(keys) - limit
+    return shown + (f"; … {more} more" if more > 0 else "")
+
+
+def summary_rows(report: QualityReport | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per check, failures first: for a terminal table (not escaped)."""
+    records = check_records(report)
+    ordered = sorted(records, key=lambda r: (r["success"], r["severity"] != "critical"))
+    return [
+        {
+            "check": r["check_name"],
+            "severity": r["severity"],
+            "result": "passed" if r["success"] else "FAILED",
+            "unexpected": r["unexpected_count"],
+            "failing_keys": format_keys(r["failing_keys"]),
+        }
+        for r in ordered
+    ]
+
+
+def summary_table_artifact(
+    report: QualityReport | Sequence[Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """``summary_rows`` with every text HTML-escaped: for ``create_table_artifact``."""
+    return [
+        {k: html.escape(v) if isinstance(v, str) else v for k, v in row.items()}
+        for row in summary_rows(report)
+    ]
+
+
+def _markdown_cell(value: Any) -> str:
+    return html.escape(str(value)).replace("|", "&#124;").replace("\n", " ")
+
+
+def summary_markdown(
+    report: QualityReport | Sequence[Mapping[str, Any]],
+    *,
+    run_id: str,
+    docs_url: str | None = None,
+) -> str:
+    """A markdown summary (for ``create_markdown_artifact``): status, failures, Data Docs link."""
+    records = check_records(report)
+    status = status_of(records)
+    failures = [r for r in summary_rows(records) if r["result"] == "FAILED"]
+    lines = [
+        f"# Quality gate: {status}",
+        "",
+        f"Run `{_markdown_cell(run_id)}`: {len(records)} checks, {len(failures)} failed"
+        + (" (a critical check failed: nothing was published)." if status == "blocked" else "."),
+        "",
+    ]
+    if docs_url:
+        lines += [f"[Data Docs for this run]({docs_url})", ""]
+    if failures:
+        lines += [
+            "| check | severity | unexpected | failing keys (sample) |",
+            "|---|---|---|---|",
+            *(
+                f"| {_markdown_cell(r['check'])} | {_markdown_cell(r['severity'])} | "
+                f"{r['unexpected']} | {_markdown_cell(r['failing_keys'])} |"
+                for r in failures
+            ),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def summary_html(
+    report: QualityReport,
+    *,
+    site_href: str,
+    table_hrefs: Mapping[str, str] | None = None,
+) -> str:
+    """A self-contained HTML page: every check, failures first, linking to GX's pages."""
+    table_hrefs = table_hrefs or {}
+    by_name = {r.name: r for r in report.results}
+    rows = []
+    for row in summary_rows(report):
+        result = by_name[row["check"]]
+        href = table_hrefs.get(result.table)
+        name = html.escape(row["check"])
+        cell = f'<a href="{html.escape(href)}">{name}</a>' if href else name
+        keys = "<br>".join(
+            html.escape(json.dumps(k, ensure_ascii=False)) for k in result.failing_keys
+        )
+        rows.append(
+            f'<tr class="{"fail" if not result.success else "pass"}">'
+            f"<td>{cell}</td><td>{html.escape(row['severity'])}</td>"
+            f"<td>{html.escape(row['result'])}</td><td>{row['unexpected']}</td>"
+            f"<td>{html.escape(result.description)}</td><td><code>{keys}</code></td></tr>"
+        )
+    status = html.escape(report.status)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>techpact quality gate: {status}</title>
+<style>
+body {{ font-family: sans-serif; margin: 2em; }}
+table {{ border-collapse: collapse; }}
+td, th {{ border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; }}
+tr.fail td {{ background: #fde2e2; }}
+</style>
+</head>
+<body>
+<h1>Quality gate: {status}</h1>
+<p>{len(report.results)} checks, {len(report.failures)} failed. Great Expectations' own pages:
+<a href="{html.escape(site_href)}">Data Docs site</a>.</p>
+<table>
+<thead><tr><th>check</th><th>severity</th><th>result</th><th>unexpected</th>
+<th>what it asserts</th><th>failing keys (sample)</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</body>
+</html>
+"""

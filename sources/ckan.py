@@ -1,0 +1,261 @@
+"""Fetch DUO files: the CKAN portal (``package_show``) and frozen legacy duo.nl files.
+
+Thin fetch, pure parse: this module asks the portal which resources a dataset has, downloads a
+resource only when its ``last_modified``/``hash`` differs from the landed copy's, parses the
+bytes (:func:`techpact.sources.duo.parse_duo_file`) to learn which resource they are and to
+refuse a broken file, and lands them unchanged. All HTTP goes through
+:mod:`techpact.sources.http`. What to fetch is declared in ``duo_datasets.toml``.
+
+Entry point: :func:`fetch_duo`.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from techpact.config import Settings
+from techpact.sources import duo
+from techpact.sources.errors import SourceFormatError
+from techpact.sources.http import FetchError, Session, fetch_bytes, get_json, make_session
+from techpact.sources.landing import LandedFile, LandingZone
+
+log = logging.getLogger(__name__)
+
+PACKAGE_SHOW = "/api/3/action/package_show"
+
+
+class DuoDatasetsError(ValueError):
+    """``duo_datasets.toml`` is not valid; the message names the entry and field."""
+
+
+class CkanDataset(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    ckan_id: str = Field(min_length=1)
+    title: str
+    file_names: tuple[str, ...] = Field(min_length=1)
+
+
+class LegacyFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dataset: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    file_name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+class DuoDatasets(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    legacy_base_url: str
+    dataset: tuple[CkanDataset, ...] = ()
+    legacy: tuple[LegacyFile, ...] = ()
+
+
+def default_datasets_path() -> Path:
+    return Path(str(resources.files("techpact.sources").joinpath("duo_datasets.toml")))
+
+
+def load_duo_datasets(path: Path | None = None) -> DuoDatasets:
+    path = path or default_datasets_path()
+    try:
+        return DuoDatasets.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise DuoDatasetsError(f"{path}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class ResourceFetch:
+    """What happened to one resource: ``landed`` (new bytes), ``already_landed`` (downloaded,
+    same sha256 as a landed file), ``unchanged`` (portal metadata or legacy URL as landed: no
+    download) or ``failed`` (``message`` says why; nothing landed)."""
+
+    dataset: str
+    file_name: str
+    url: str
+    status: Literal["landed", "already_landed", "unchanged", "failed"]
+    resource: str | None = None
+    landed: LandedFile | None = None
+    message: str | None = None
+
+
+def list_resources(
+    session: Session, base_url: str, dataset: CkanDataset, settings: Settings
+) -> list[dict[str, Any]]:
+    """The dataset's resources from ``package_show`` (a FetchError if the portal says no)."""
+    url = f"{base_url}{PACKAGE_SHOW}"
+    reply = get_json(session, url, http=settings.http, params={"id": dataset.ckan_id})
+    if not isinstance(reply, dict) or not reply.get("success"):
+        raise FetchError(url, f"package_show for {dataset.ckan_id!r} did not succeed")
+    found = reply.get("result", {}).get("resources", [])
+    if not isinstance(found, list):
+        raise FetchError(url, "package_show result has no resource list")
+    return [r for r in found if isinstance(r, dict) and r.get("url")]
+
+
+def url_file_name(url: str) -> str:
+    return Path(urlsplit(url).path).name
+
+
+def ckan_validators(resource: dict[str, Any]) -> dict[str, str]:
+    """What identifies a version of a CKAN resource, as stored in the landed manifest."""
+    found = {
+        "ckan_resource_id": resource.get("id"),
+        "ckan_last_modified": resource.get("last_modified") or resource.get("metadata_modified"),
+        "ckan_hash": resource.get("hash"),
+    }
+    return {name: str(value) for name, value in found.items() if value}
+
+
+def is_unchanged(resource: dict[str, Any], previous: LandedFile | None) -> bool:
+    """True when the landed copy has the resource's ``last_modified`` and ``hash``."""
+    if previous is None:
+        return False
+    now = ckan_validators(resource)
+    stored = previous.manifest.http
+    keys = [k for k in ("ckan_last_modified", "ckan_hash") if k in now]
+    return bool(keys) and all(stored.get(k) == now[k] for k in keys)
+
+
+def same_resource(resource_id: str | None, file_name: str) -> Callable[[LandedFile], bool]:
+    """A landed file of this CKAN resource: same resource id, or same file name without one."""
+
+    def matches(landed: LandedFile) -> bool:
+        if resource_id:
+            return landed.manifest.http.get("ckan_resource_id") == resource_id
+        return landed.manifest.file_name == file_name
+
+    return matches
+
+
+def latest_landed_from(
+    zone: LandingZone, dataset: str, predicate: Callable[[LandedFile], bool]
+) -> LandedFile | None:
+    matches = [f for f in zone.files("duo", dataset) if predicate(f)]
+    return matches[-1] if matches else None
+
+
+def download_and_land(
+    session: Session,
+    zone: LandingZone,
+    settings: Settings,
+    *,
+    dataset: str,
+    url: str,
+    file_name: str,
+    extra: dict[str, str],
+) -> ResourceFetch:
+    """GET ``url``, parse it (refusing a broken file), land it unchanged."""
+    body = fetch_bytes(session, url, http=settings.http)
+    try:
+        tidy = duo.parse_duo_file(body.data, file_name, dataset=dataset)
+    except SourceFormatError as exc:
+        return ResourceFetch(dataset, file_name, url, "failed", message=str(exc))
+    landed, is_new = zone.land_bytes(
+        body.data,
+        source="duo",
+        dataset=dataset,
+        resource=tidy.resource,
+        file_name=file_name,
+        media_type="text/csv",
+        original_url=body.url,
+        note=f"fetched by techpact ({tidy.format} DUO format)",
+        http={**body.validators, "status": "200", **extra},
+    )
+    return ResourceFetch(
+        dataset,
+        file_name,
+        url,
+        "landed" if is_new else "already_landed",
+        resource=tidy.resource,
+        landed=landed,
+    )
+
+
+def fetch_duo(
+    settings: Settings,
+    *,
+    datasets: DuoDatasets | None = None,
+    only: set[str] | None = None,
+    legacy_base_url: str | None = None,
+    session: Session | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[ResourceFetch]:
+    """Fetch every configured DUO resource into ``settings.landing_dir``.
+
+    ``only``: dataset ids to fetch (default all). ``legacy_base_url`` overrides the one in
+    ``duo_datasets.toml`` (tests point it at a local server). ``progress`` is called with a short
+    description before each step (for a progress bar). A failure of one resource is reported in
+    its ``ResourceFetch`` and does not stop the others; a failing ``package_show`` raises
+    ``FetchError``.
+    """
+    config = datasets or load_duo_datasets()
+    session = session or make_session(settings.http)
+    zone = LandingZone(settings.landing_dir)
+    report = progress or (lambda _: None)
+    outcomes: list[ResourceFetch] = []
+    for dataset in config.dataset:
+        if only is not None and dataset.id not in only:
+            continue
+        report(f"duo {dataset.id}: package_show")
+        for resource in list_resources(session, settings.duo_base_url, dataset, settings):
+            url = str(resource["url"])
+            file_name = url_file_name(url)
+            if file_name not in dataset.file_names:
+                continue
+            extra = ckan_validators(resource)
+            previous = latest_landed_from(
+                zone, dataset.id, same_resource(extra.get("ckan_resource_id"), file_name)
+            )
+            if is_unchanged(resource, previous):
+                outcomes.append(
+                    ResourceFetch(dataset.id, file_name, url, "unchanged", landed=previous)
+                )
+                continue
+            report(f"duo {dataset.id}: {file_name}")
+            outcomes.append(_guarded(session, zone, settings, dataset.id, url, file_name, extra))
+    base = (legacy_base_url or config.legacy_base_url).rstrip("/")
+    for legacy in config.legacy:
+        if only is not None and legacy.dataset not in only:
+            continue
+        url = f"{base}/{legacy.file_name}"
+        previous = latest_landed_from(
+            zone, legacy.dataset, lambda f, name=legacy.file_name: f.manifest.file_name == name
+        )
+        if previous is not None:
+            outcomes.append(
+                ResourceFetch(legacy.dataset, legacy.file_name, url, "unchanged", landed=previous)
+            )
+            continue
+        report(f"duo {legacy.dataset}: {legacy.file_name} (legacy)")
+        outcomes.append(
+            _guarded(session, zone, settings, legacy.dataset, url, legacy.file_name, {})
+        )
+    return outcomes
+
+
+def _guarded(
+    session: Session,
+    zone: LandingZone,
+    settings: Settings,
+    dataset: str,
+    url: str,
+    file_name: str,
+    extra: dict[str, str],
+) -> ResourceFetch:
+    try:
+        return download_and_land(
+            session, zone, settings, dataset=dataset, url=url, file_name=file_name, extra=extra
+        )
+    except FetchError as exc:
+        log.warning("DUO fetch failed: %s", exc)
+        return ResourceFetch(dataset, file_name, url, "failed", message=str(exc))

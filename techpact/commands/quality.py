@@ -1,0 +1,115 @@
+"""`techpact quality`: the quality summary of the last run (or of one run or snapshot)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail, settings_for
+from techpact.config import Settings
+from techpact.expectations.docs import run_docs_dir
+from techpact.expectations.report import status_of, summary_rows
+from techpact.warehouse.runs import RunRecord, list_runs
+from techpact.warehouse.snapshots import SnapshotError, SnapshotStore, check_snapshot_id
+
+
+def quality(
+    run_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="SNAPSHOT",
+            help="A run or snapshot id (default: the last run).",
+            show_default=False,
+        ),
+    ] = None,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    failures_only: Annotated[
+        bool, typer.Option("--failures", help="Show only the checks that failed.")
+    ] = False,
+) -> None:
+    """Print the quality summary of the last run, or of one run or snapshot.
+
+    Exit status 1 when that run was blocked (a critical check failed, nothing was published),
+    so a scheduler or CI job can act on it.
+    """
+    settings = settings_for(data_dir)
+    try:
+        run_id, status, records = _load(settings, run_id)
+    except (SnapshotError, LookupError) as exc:
+        raise fail(str(exc)) from None
+    quality_status = status_of(records)
+    console.print(
+        Text.assemble(
+            ("Run ", ""),
+            (run_id, "bold"),
+            (f": {status}, quality {quality_status} ", ""),
+            (f"({len(records)} checks, {sum(not r['success'] for r in records)} failed)", ""),
+        )
+    )
+    table = Table(title="Quality checks")
+    for column in ("check", "severity", "result", "rows", "failing keys (sample)"):
+        table.add_column(column, overflow="fold")
+    for row in summary_rows(records):
+        if failures_only and row["result"] == "passed":
+            continue
+        style = "red" if row["result"] == "FAILED" and row["severity"] == "critical" else ""
+        # Text cells: a region name is data, never rich markup.
+        table.add_row(
+            Text(row["check"]),
+            Text(row["severity"]),
+            Text(row["result"], style=style),
+            Text(str(row["unexpected"])),
+            Text(row["failing_keys"]),
+        )
+    console.print(table)
+    docs = run_docs_dir(settings, run_id) / "index.html"
+    if docs.exists():
+        console.print(Text(f"Data Docs: {docs.as_uri()}"), soft_wrap=True)
+    if status == "blocked":
+        raise typer.Exit(1)
+
+
+def _load(settings: Settings, run_id: str | None) -> tuple[str, str, list[dict[str, Any]]]:
+    """(run id, published|blocked, check records) of the chosen run or snapshot."""
+    if run_id is None:
+        runs = list_runs(settings)
+        if not runs:
+            raise LookupError(f"no runs recorded in {settings.runs_dir} yet; run `techpact run`")
+        return _from_run(runs[-1])
+    check_snapshot_id(run_id)
+    record_path = settings.runs_dir / f"{run_id}.json"
+    if record_path.exists():
+        return _from_run(RunRecord(**json.loads(record_path.read_text("utf-8"))))
+    snapshot = SnapshotStore(settings).path_of(run_id)
+    if not snapshot.exists():
+        raise LookupError(f"no run record or snapshot {run_id} in {settings.data_dir}")
+    return run_id, "published", _snapshot_records(snapshot)
+
+
+def _from_run(record: RunRecord) -> tuple[str, str, list[dict[str, Any]]]:
+    return record.run_id, record.status, list(record.quality_results)
+
+
+def _snapshot_records(path: Path) -> list[dict[str, Any]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute(
+            "select check_name, severity, description, success, unexpected_count, failing_keys "
+            "from quality_results order by rowid"
+        ).fetchall()
+    return [
+        {
+            "check_name": name,
+            "severity": severity,
+            "description": description,
+            "success": bool(success),
+            "unexpected_count": int(unexpected),
+            "failing_keys": json.loads(keys) if keys else [],
+        }
+        for name, severity, description, success, unexpected, keys in rows
+    ]

@@ -1,0 +1,161 @@
+"""Issue 6 "done when": each corruption of a build made from the sample landing zone blocks
+publishing, with a report that names the check and the failing keys.
+
+The build is the real one (``build_warehouse`` on ``sample/landing``, HBO indicators); each test
+corrupts a copy of it with SQL, the way a broken model or source would, and runs the gate with
+the last published snapshot being the clean build.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import SAMPLE_LANDING
+
+from techpact.expectations.config import ChecksConfig, load_checks_config
+from techpact.expectations.gate import QualityReport, validate_build
+from techpact.expectations.report import summary_markdown
+from techpact.expectations.suites import Check, build_checks
+from techpact.sources.landing import LandingZone
+from techpact.transforms.catalog import Catalog, load_catalog
+from techpact.warehouse.build import build_warehouse
+
+COUNT = "hbo_enrolment_technology"
+SHARE = "hbo_enrolment_technology_share"
+HBO_IDS = [COUNT, SHARE]
+PERIOD = "2022/23"
+
+
+@pytest.fixture(scope="module")
+def clean_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    catalog = load_catalog()
+    hbo = Catalog(indicators=tuple(catalog.get(i) for i in HBO_IDS))
+    path = tmp_path_factory.mktemp("clean") / "build.duckdb"
+    build_warehouse(
+        path,
+        landing=LandingZone(SAMPLE_LANDING),
+        catalog=hbo,
+        snapshot_id="20261129T000000Z-000000",
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def config() -> ChecksConfig:
+    return load_checks_config()
+
+
+@pytest.fixture(scope="module")
+def checks(config: ChecksConfig) -> list[Check]:
+    return build_checks(load_catalog(), config)
+
+
+def corrupt_and_validate(
+    clean_build: Path, tmp_path: Path, config: ChecksConfig, checks: list[Check], sql: str
+) -> QualityReport:
+    build = tmp_path / "build.duckdb"
+    shutil.copyfile(clean_build, build)
+    with duckdb.connect(str(build)) as con:
+        params = {"count": COUNT, "share": SHARE, "period": PERIOD}
+        con.execute(sql, {name: value for name, value in params.items() if f"${name}" in sql})
+    return validate_build(build, checks, config, HBO_IDS, previous_path=clean_build)
+
+
+def test_the_clean_sample_build_passes_against_itself(clean_build, config, checks) -> None:
+    report = validate_build(clean_build, checks, config, HBO_IDS, previous_path=clean_build)
+
+    assert report.failures == ()
+
+
+CORRUPTIONS = [
+    pytest.param(
+        """
+        insert into indicator_values
+        select * from indicator_values
+        where indicator_id = $count and region_code = 'GM0153' and period = $period
+            and sex = 'total'
+        """,
+        "grain_unique",
+        {"indicator_id": COUNT, "region_code": "GM0153", "period": PERIOD, "sex": "total"},
+        id="duplicated-row",
+    ),
+    pytest.param(
+        """
+        update indicator_values set value = -5
+        where indicator_id = $count and region_code = 'GM0153' and period = $period
+            and sex = 'female'
+        """,
+        f"value_range__{COUNT}",
+        {"indicator_id": COUNT, "region_code": "GM0153", "period": PERIOD, "sex": "female"},
+        id="negative-count",
+    ),
+    pytest.param(
+        # MBO level-4 technical students above all MBO technical students (Twente).
+        """
+        insert into indicator_values by name
+        select
+            indicator_id, 'CR12' as region_code, 'Twente' as region_name,
+            'corop' as region_level, $period as period, 'school_year' as period_type,
+            'total' as sex, value, 'count' as unit, 0 as suppressed_cell_count,
+            'duo' as source, 'test' as source_dataset, '' as source_sha256,
+            '20261129T000000Z-000000' as snapshot_id
+        from (values ('mbo_technical_students', 100.0),
+                     ('mbo_technical_students_level4', 120.0)) as t(indicator_id, value)
+        """,
+        "mbo_technical_level4_within_total",
+        {"region_code": "CR12", "period": PERIOD, "sex": "total"},
+        id="technology-count-above-its-total",
+    ),
+    pytest.param(
+        "delete from indicator_values where region_code = 'CR12' and period = $period "
+        "and indicator_id = $share",
+        "required_regions_present",
+        {"indicator_id": SHARE, "period": PERIOD, "region_code": "CR12"},
+        id="missing-region",
+    ),
+    pytest.param(
+        """
+        update indicator_values set value = 1.2
+        where indicator_id = $share and region_code = 'CR12' and period = $period
+            and sex = 'total'
+        """,
+        f"value_range__{SHARE}",
+        {"indicator_id": SHARE, "region_code": "CR12", "period": PERIOD, "sex": "total"},
+        id="share-above-1",
+    ),
+    pytest.param(
+        # Keep two of the five school years: a 60 % drop for both indicators.
+        "delete from indicator_values where period < '2023/24'",
+        "drift_row_count",
+        {"indicator_id": COUNT, "previous_row_count": 0, "row_count": 0},
+        id="60-percent-fewer-rows",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sql", "check_name", "failing_key"), CORRUPTIONS)
+def test_each_corruption_blocks_with_the_check_and_failing_keys_named(
+    clean_build, tmp_path, config, checks, sql, check_name, failing_key
+) -> None:
+    report = corrupt_and_validate(clean_build, tmp_path, config, checks, sql)
+
+    assert report.blocked
+    [failed] = [r for r in report.results if r.name == check_name]
+    assert failed.blocks
+    if check_name == "drift_row_count":
+        assert [k["indicator_id"] for k in failed.failing_keys] == HBO_IDS
+        # 2 of 5 school years left: about 40 % of the rows.
+        assert all(
+            k["row_count"] == pytest.approx(0.4 * k["previous_row_count"], rel=0.1)
+            for k in failed.failing_keys
+        )
+    else:
+        assert failing_key in failed.failing_keys
+    summary = summary_markdown(report, run_id="20261129T000000Z-000000")
+    assert "# Quality gate: blocked" in summary
+    assert f"| {check_name} | critical |" in summary
+    named = failing_key.get("region_code") or failing_key["indicator_id"]
+    assert named in summary

@@ -1,0 +1,84 @@
+-- MBO students by institution place, summed to every region the place belongs to, with the
+-- technical sectorkamer ('techniek en gebouwde omgeving') broken down by level and path.
+-- Only DUO's TOTAAL counts (sex = 'total') are summed: MAN + VROUW would count them again.
+-- Grain: one row per region x school year.
+-- Regions: each gemeente the place matched (see stg_duo__mbo_students_by_qualification), its
+-- COROP and province, and Nederland (NL01, every row). Suppressed (blank) cells add nothing;
+-- how many went into each sum is counted.
+with students as (
+    select * from stg_duo__mbo_students_by_qualification
+    where sex = 'total'
+),
+
+gemeenten as (
+    select region_code, corop_code, province_code
+    from region
+    where region_level = 'gemeente'
+),
+
+located as (
+    select rows.*, gemeenten.region_code as region_code
+    from students as rows
+    inner join gemeenten on gemeenten.region_code = rows.gemeente_code
+    union all
+    select rows.*, gemeenten.corop_code as region_code
+    from students as rows
+    inner join gemeenten on gemeenten.region_code = rows.gemeente_code
+    where gemeenten.corop_code is not null
+    union all
+    select rows.*, gemeenten.province_code as region_code
+    from students as rows
+    inner join gemeenten on gemeenten.region_code = rows.gemeente_code
+    where gemeenten.province_code is not null
+    union all
+    select rows.*, 'NL01' as region_code
+    from students as rows
+),
+
+flagged as (
+    select
+        located.*,
+        located.sectorkamer = 'techniek en gebouwde omgeving' as is_technical
+    from located
+),
+
+summed as (
+    select
+        flagged.region_code,
+        flagged.study_year,
+        coalesce(sum(flagged.student_count) filter (where flagged.is_technical), 0)
+            as technical_student_count,
+        coalesce(sum(flagged.student_count) filter (
+            where flagged.is_technical and flagged.level = '2'), 0) as technical_level2_count,
+        coalesce(sum(flagged.student_count) filter (
+            where flagged.is_technical and flagged.level = '3'), 0) as technical_level3_count,
+        coalesce(sum(flagged.student_count) filter (
+            where flagged.is_technical and flagged.level = '4'), 0) as technical_level4_count,
+        coalesce(sum(flagged.student_count) filter (
+            where flagged.is_technical and flagged.study_path = 'BBL'), 0)
+            as technical_bbl_count,
+        count(*) filter (where flagged.is_technical and flagged.is_suppressed)
+            as technical_suppressed_cell_count,
+        coalesce(sum(flagged.student_count), 0) as student_count,
+        count(*) filter (where flagged.is_suppressed) as suppressed_cell_count,
+        string_agg(distinct flagged.source_sha256, ',' order by flagged.source_sha256)
+            as source_sha256
+    from flagged
+    group by flagged.region_code, flagged.study_year
+)
+
+select
+    summed.region_code,
+    summed.study_year::varchar || '/' || right((summed.study_year + 1)::varchar, 2) as period,
+    'school_year' as period_type,
+    summed.study_year,
+    summed.technical_student_count,
+    summed.technical_level2_count,
+    summed.technical_level3_count,
+    summed.technical_level4_count,
+    summed.technical_bbl_count,
+    summed.technical_suppressed_cell_count,
+    summed.student_count,
+    summed.suppressed_cell_count,
+    summed.source_sha256
+from summed
