@@ -16,8 +16,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
 from techpact.config import Settings
+from techpact.expectations.baseline import published_baseline
 from techpact.expectations.config import load_checks_config
+from techpact.expectations.docs import run_docs_dir, write_data_docs
 from techpact.expectations.gate import QualityReport, validate_build
+from techpact.expectations.report import summary_markdown, summary_table_artifact
 from techpact.expectations.suites import build_checks
 from techpact.sources.landing import LandingZone
 from techpact.transforms.catalog import load_catalog
@@ -30,11 +33,18 @@ from techpact.warehouse.snapshots import SnapshotRecord, SnapshotStore, new_snap
 class QualityGateBlocked(RuntimeError):
     """A critical check failed: nothing was published."""
 
-    def __init__(self, report: QualityReport, run_id: str) -> None:
+    def __init__(self, report: QualityReport, run_id: str, data_docs: Path | None = None) -> None:
         self.report = report
         self.run_id = run_id
+        self.data_docs = data_docs
         names = ", ".join(r.name for r in report.results if r.blocks)
         super().__init__(f"quality gate blocked publishing (run {run_id}): {names}")
+
+
+@dataclass(frozen=True)
+class ValidatedBuild:
+    report: QualityReport
+    data_docs: Path
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,7 @@ class RunOutcome:
     snapshot: SnapshotRecord
     published_path: Path
     report: QualityReport
+    data_docs: Path
 
 
 @task(name="stage-and-transform", task_run_name="build {snapshot_id}", cache_policy=NO_CACHE)
@@ -67,26 +78,28 @@ def build_task(settings: Settings, snapshot_id: str) -> BuildResult:
 
 
 @task(name="validate", task_run_name="validate {build.path.name}", cache_policy=NO_CACHE)
-def validate_task(build: BuildResult) -> QualityReport:
+def validate_task(settings: Settings, build: BuildResult, run_id: str) -> ValidatedBuild:
+    """Run the quality gate (drift against the published snapshot) and write its Data Docs."""
     config = load_checks_config()
     catalog = load_catalog()
     report = validate_build(
-        build.path, build_checks(catalog, config), config, [i.id for i in catalog.indicators]
+        build.path,
+        build_checks(catalog, config),
+        config,
+        [i.id for i in catalog.indicators],
+        previous_path=published_baseline(settings),
     )
+    docs_index = write_data_docs(report, run_docs_dir(settings, run_id))
     create_table_artifact(
         key="quality-summary",
-        table=[
-            {
-                "check": r.name,
-                "severity": r.severity,
-                "success": r.success,
-                "unexpected": r.unexpected_count,
-            }
-            for r in report.results
-        ],
+        table=summary_table_artifact(report),
         description=f"Quality gate: {report.status}",
     )
-    return report
+    create_markdown_artifact(
+        key="quality-report",
+        markdown=summary_markdown(report, run_id=run_id, docs_url=docs_index.as_uri()),
+    )
+    return ValidatedBuild(report=report, data_docs=docs_index)
 
 
 @task(name="publish-snapshot", task_run_name="publish {snapshot_id}", cache_policy=NO_CACHE)
@@ -154,7 +167,8 @@ def _build_validate_publish(settings: Settings, snapshot_id: str, started_at: st
     logger = get_run_logger()
     logger.info("Building from landing zone %s", settings.landing_dir)
     build = build_task(settings, snapshot_id)
-    report = validate_task(build)
+    validated = validate_task(settings, build, snapshot_id)
+    report = validated.report
 
     def run_record(status: str, published_id: str | None) -> RunRecord:
         return RunRecord(
@@ -167,6 +181,7 @@ def _build_validate_publish(settings: Settings, snapshot_id: str, started_at: st
             is_sample_data=build.is_sample_data,
             quality_status=report.status,
             quality_results=report.to_records(),
+            data_docs=str(validated.data_docs),
         )
 
     if report.blocked:
@@ -180,11 +195,17 @@ def _build_validate_publish(settings: Settings, snapshot_id: str, started_at: st
                 failure.unexpected_count,
                 failure.failing_keys[:5],
             )
-        raise QualityGateBlocked(report, snapshot_id)
+        raise QualityGateBlocked(report, snapshot_id, validated.data_docs)
     record, published = publish_task(settings, build, report, snapshot_id, started_at)
     record_run(settings, run_record("published", record.snapshot_id))
     logger.info("Published snapshot %s to %s", record.snapshot_id, published)
-    return RunOutcome(run_id=snapshot_id, snapshot=record, published_path=published, report=report)
+    return RunOutcome(
+        run_id=snapshot_id,
+        snapshot=record,
+        published_path=published,
+        report=report,
+        data_docs=validated.data_docs,
+    )
 
 
 def _now_iso() -> str:

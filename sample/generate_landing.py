@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cbs_sample import land_cbs_samples  # sample/ is on sys.path when run as a script
+
 from techpact.sources.landing import LandingZone
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -830,6 +832,7 @@ def write_landing(out_dir: Path) -> tuple[Path, int]:
             is_sample_data=True,
             note=NOTE,
         )
+    land_cbs_samples(zone)
     return landed.path, data.count(b"\r\n") - 1
 
 

@@ -103,6 +103,8 @@ def test_file_format_matches_the_portal(sample_csv: tuple[str, bytes]) -> None:
 
 def test_every_sample_file_parses_as_the_resource_its_manifest_names() -> None:
     for path, manifest in _manifests():
+        if manifest["source"] != "duo":
+            continue
         data = (path.parent / str(manifest["file_name"])).read_bytes()
         tidy = parse_duo_file(data, str(manifest["file_name"]), dataset=str(manifest["dataset"]))
         assert tidy.resource == manifest["resource"], path

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from techpact.commands.common import (
     DEFAULT_DATA_DIR,
@@ -68,6 +69,8 @@ def run(
         )
     except QualityGateBlocked as blocked:
         _print_quality(blocked.report.results, only_failures=True)
+        if blocked.data_docs is not None:
+            err_console.print(f"Quality report: {blocked.data_docs.as_uri()}", highlight=False)
         raise fail(
             f"{blocked}. Nothing was published; the run record is "
             f"{settings.runs_dir / (blocked.run_id + '.json')}"
@@ -86,6 +89,7 @@ def run(
             "(snapshot_info.is_sample_data = true)."
         )
     console.print(f"Published warehouse (open read-only in BI tools): {outcome.published_path}")
+    console.print(f"Quality report: {outcome.data_docs.as_uri()}", highlight=False)
     console.print(
         f"Snapshots: {settings.snapshots_dir}  (list them with "
         f"`techpact snapshots --data-dir {data_dir}`)"
@@ -100,5 +104,6 @@ def _print_quality(results: tuple[CheckResult, ...], *, only_failures: bool) -> 
         if only_failures and r.success:
             continue
         keys = "; ".join(json.dumps(k, ensure_ascii=False) for k in r.failing_keys[:5])
-        table.add_row(r.name, r.severity, str(r.unexpected_count), keys)
+        # Failing keys are data: Text() keeps rich from reading them as markup.
+        table.add_row(Text(r.name), Text(r.severity), Text(str(r.unexpected_count)), Text(keys))
     err_console.print(table)
