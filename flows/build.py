@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -26,8 +27,14 @@ from techpact.sources.landing import LandingZone
 from techpact.transforms.catalog import load_catalog
 from techpact.warehouse.build import BuildResult, build_warehouse
 from techpact.warehouse.export import export_after_publish
+from techpact.warehouse.fingerprint import build_fingerprint
 from techpact.warehouse.runs import RunRecord, record_run
-from techpact.warehouse.snapshots import SnapshotRecord, SnapshotStore, new_snapshot_id
+from techpact.warehouse.snapshots import (
+    SnapshotError,
+    SnapshotRecord,
+    SnapshotStore,
+    new_snapshot_id,
+)
 
 
 class QualityGateBlocked(RuntimeError):
@@ -49,11 +56,15 @@ class ValidatedBuild:
 
 @dataclass(frozen=True)
 class RunOutcome:
+    """``published``: a new snapshot; ``nothing_new``: the published one was built from the
+    same landed files and code, so nothing was rebuilt, revalidated or published."""
+
+    status: Literal["published", "nothing_new"]
     run_id: str
     snapshot: SnapshotRecord
     published_path: Path
-    report: QualityReport
-    data_docs: Path
+    report: QualityReport | None = None
+    data_docs: Path | None = None
 
 
 @task(name="stage-and-transform", task_run_name="build {snapshot_id}", cache_policy=NO_CACHE)
@@ -109,9 +120,16 @@ def publish_task(
     report: QualityReport,
     snapshot_id: str,
     created_at: str,
+    fingerprint: str,
 ) -> tuple[SnapshotRecord, Path]:
     store = SnapshotStore(settings)
-    record = store.finalise(build, report, snapshot_id=snapshot_id, created_at=created_at)
+    record = store.finalise(
+        build,
+        report,
+        snapshot_id=snapshot_id,
+        created_at=created_at,
+        build_fingerprint=fingerprint,
+    )
     published = store.publish(snapshot_id)
     exported = export_after_publish(settings, snapshot_id)
     if exported is not None:
@@ -149,21 +167,56 @@ def emit_failure_event(flow: object, flow_run: object, state: object) -> None:
 
 
 @flow(name="build-and-publish", log_prints=False, on_failure=[emit_failure_event])
-def build_and_publish(data_dir: str, landing_dir: str | None = None) -> RunOutcome:
-    """Build the warehouse from the landing zone, validate it, and publish it if it passed."""
+def build_and_publish(
+    data_dir: str, landing_dir: str | None = None, force: bool = False
+) -> RunOutcome:
+    """Build the warehouse from the landing zone, validate it, and publish it if it passed.
+
+    Does nothing ("nothing new") when the published snapshot was built from the same landed
+    files and the same catalog, SQL and checks, unless ``force``.
+    """
     logger = get_run_logger()
     settings = Settings.from_paths(Path(data_dir), Path(landing_dir) if landing_dir else None)
     started_at = _now_iso()
     snapshot_id = new_snapshot_id()
     store = SnapshotStore(settings)
+    fingerprint = build_fingerprint(LandingZone(settings.landing_dir), load_catalog())
+    published = _published_record(store)
+    if not force and published is not None and published.build_fingerprint == fingerprint:
+        logger.info(
+            "Nothing new: snapshot %s was built from the same landed files and code",
+            published.snapshot_id,
+        )
+        create_markdown_artifact(
+            key="run-outcome",
+            markdown=f"Nothing new: snapshot `{published.snapshot_id}` stays published.",
+        )
+        return RunOutcome(
+            status="nothing_new",
+            run_id=snapshot_id,
+            snapshot=published,
+            published_path=settings.published_path,
+        )
     # The run lock marks this run's build file as alive for other runs' clean-up.
     with store.run_lock(snapshot_id):
         for leftover in store.clean_up_interrupted():
             logger.warning("Removed %s, left behind by an interrupted run", leftover)
-        return _build_validate_publish(settings, snapshot_id, started_at)
+        return _build_validate_publish(settings, snapshot_id, started_at, fingerprint)
 
 
-def _build_validate_publish(settings: Settings, snapshot_id: str, started_at: str) -> RunOutcome:
+def _published_record(store: SnapshotStore) -> SnapshotRecord | None:
+    published_id = store.published_id()
+    if published_id is None:
+        return None
+    try:
+        return store.get(published_id)
+    except SnapshotError:
+        return None
+
+
+def _build_validate_publish(
+    settings: Settings, snapshot_id: str, started_at: str, fingerprint: str
+) -> RunOutcome:
     logger = get_run_logger()
     logger.info("Building from landing zone %s", settings.landing_dir)
     build = build_task(settings, snapshot_id)
@@ -196,10 +249,11 @@ def _build_validate_publish(settings: Settings, snapshot_id: str, started_at: st
                 failure.failing_keys[:5],
             )
         raise QualityGateBlocked(report, snapshot_id, validated.data_docs)
-    record, published = publish_task(settings, build, report, snapshot_id, started_at)
+    record, published = publish_task(settings, build, report, snapshot_id, started_at, fingerprint)
     record_run(settings, run_record("published", record.snapshot_id))
     logger.info("Published snapshot %s to %s", record.snapshot_id, published)
     return RunOutcome(
+        status="published",
         run_id=snapshot_id,
         snapshot=record,
         published_path=published,

@@ -1,8 +1,14 @@
-"""The ``ingest-cbs`` flow: fetch every configured CBS table into the landing zone.
+"""The ``ingest-cbs`` and ``ingest-duo`` flows: fetch every configured source file into the
+landing zone.
 
-Thin composition: one fetch task per table (retries live here and only here), then a summary
-artifact. The logic is ``techpact.sources.cbs.fetch_table``, tested without Prefect. A table
-whose ``Modified`` is unchanged downloads no data and is reported "unchanged".
+Thin composition: one fetch task per CBS table or DUO dataset (retries live here and only here),
+then a summary artifact. The logic is ``techpact.sources.cbs.fetch_table`` and
+``techpact.sources.ckan.fetch_duo``, tested without Prefect. A table whose ``Modified`` is
+unchanged, or a DUO resource whose portal metadata is unchanged, downloads no data and is
+reported "unchanged".
+
+Each flow talks to one host, and runs at most ``MAX_FETCHES_PER_HOST`` fetch tasks at once: be
+polite to CBS and DUO.
 """
 
 from __future__ import annotations
@@ -12,15 +18,18 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from techpact.config import Settings
 from techpact.sources.cbs import TableFetch, fetch_table
 from techpact.sources.cbs_tables import load_cbs_tables
+from techpact.sources.ckan import ResourceFetch, fetch_duo, load_duo_datasets
 from techpact.sources.http import make_session
 from techpact.sources.landing import LandingZone
 
 FETCH_RETRIES = 2
 FETCH_RETRY_DELAY_S = 30
+MAX_FETCHES_PER_HOST = 2
 
 
 @task(
@@ -54,7 +63,7 @@ def fetch_cbs_table_task(settings: Settings, table_id: str, force: bool = False)
     return outcome
 
 
-@flow(name="ingest-cbs")
+@flow(name="ingest-cbs", task_runner=ThreadPoolTaskRunner(max_workers=MAX_FETCHES_PER_HOST))
 def ingest_cbs(
     data_dir: str,
     landing_dir: str | None = None,
@@ -67,7 +76,8 @@ def ingest_cbs(
         Path(data_dir), Path(landing_dir) if landing_dir else None, cbs_base_url=cbs_base_url
     )
     table_ids = tables or [spec.id for spec in load_cbs_tables().table]
-    outcomes = [fetch_cbs_table_task(settings, table_id, force) for table_id in table_ids]
+    futures = [fetch_cbs_table_task.submit(settings, table_id, force) for table_id in table_ids]
+    outcomes = [future.result() for future in futures]
     create_table_artifact(
         key="cbs-fetch-summary",
         table=[
@@ -81,5 +91,58 @@ def ingest_cbs(
             for o in outcomes
         ],
         description="CBS tables fetched into the landing zone",
+    )
+    return outcomes
+
+
+@task(
+    name="fetch-duo-dataset",
+    task_run_name="fetch duo {dataset_id}",
+    retries=FETCH_RETRIES,
+    retry_delay_seconds=FETCH_RETRY_DELAY_S,
+    cache_policy=NO_CACHE,
+)
+def fetch_duo_dataset_task(settings: Settings, dataset_id: str) -> list[ResourceFetch]:
+    """Fetch one DUO dataset's resources (portal and legacy files) into the landing zone."""
+    logger = get_run_logger()
+    outcomes = fetch_duo(settings, only={dataset_id}, progress=logger.debug)
+    for outcome in outcomes:
+        logger.info(
+            "DUO %s %s: %s%s",
+            dataset_id,
+            outcome.file_name,
+            outcome.status,
+            f" ({outcome.message})" if outcome.message else "",
+        )
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:  # raising lets Prefect retry the dataset
+        raise RuntimeError("; ".join(f"{o.file_name}: {o.message}" for o in failed))
+    return outcomes
+
+
+@flow(name="ingest-duo", task_runner=ThreadPoolTaskRunner(max_workers=MAX_FETCHES_PER_HOST))
+def ingest_duo(
+    data_dir: str,
+    landing_dir: str | None = None,
+    datasets: list[str] | None = None,
+    duo_base_url: str | None = None,
+) -> list[ResourceFetch]:
+    """Fetch ``datasets`` (default: every dataset of duo_datasets.toml) into the landing zone."""
+    settings = Settings.from_paths(
+        Path(data_dir), Path(landing_dir) if landing_dir else None, duo_base_url=duo_base_url
+    )
+    config = load_duo_datasets()
+    dataset_ids = datasets or sorted(
+        {d.id for d in config.dataset} | {legacy.dataset for legacy in config.legacy}
+    )
+    futures = [fetch_duo_dataset_task.submit(settings, dataset_id) for dataset_id in dataset_ids]
+    outcomes = [outcome for future in futures for outcome in future.result()]
+    create_table_artifact(
+        key="duo-fetch-summary",
+        table=[
+            {"dataset": o.dataset, "file": o.file_name, "status": o.status, "url": o.url}
+            for o in outcomes
+        ],
+        description="DUO files fetched into the landing zone",
     )
     return outcomes

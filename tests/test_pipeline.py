@@ -146,3 +146,22 @@ def failure_event_emitted(timeout_s: float = 20) -> bool:
                 return page.events[0].payload["blocked_by_quality_gate"] is True
             time.sleep(0.5)
     return False
+
+
+def test_a_rerun_with_nothing_new_changes_nothing_and_force_rebuilds(published: Path) -> None:
+    snapshots_before = sorted((published / "snapshots").glob("*.duckdb"))
+    published_file = published / "published" / "techpact.duckdb"
+    before = sha256(published_file)
+    args = ["run", "--offline", "--landing-dir", str(SAMPLE_LANDING), "--data-dir", str(published)]
+
+    again = CliRunner().invoke(app, args)
+
+    assert again.exit_code == 0, again.output
+    assert "Nothing new" in again.output
+    assert sorted((published / "snapshots").glob("*.duckdb")) == snapshots_before
+    assert sha256(published_file) == before
+
+    forced = CliRunner().invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "Published" in forced.output
+    assert len(list((published / "snapshots").glob("*.duckdb"))) == len(snapshots_before) + 1

@@ -79,6 +79,9 @@ class SnapshotRecord:
     is_sample_data: bool
     source_files: list[dict[str, Any]]
     techpact_version: str
+    # What the snapshot was built from (warehouse.fingerprint): a run whose fingerprint equals
+    # the published snapshot's has nothing new to publish. None in sidecars written before.
+    build_fingerprint: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
@@ -148,6 +151,7 @@ class SnapshotStore:
         *,
         snapshot_id: str,
         created_at: str,
+        build_fingerprint: str | None = None,
     ) -> SnapshotRecord:
         """Turn a validated build into an immutable, listed snapshot."""
         if report.blocked:
@@ -160,6 +164,7 @@ class SnapshotStore:
             is_sample_data=build.is_sample_data,
             source_files=json.loads(source_files_json(build.source_files)),
             techpact_version=__version__,
+            build_fingerprint=build_fingerprint,
         )
         with duckdb.connect(str(build.path)) as con:
             _write_snapshot_tables(con, record, report)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -24,12 +24,19 @@ from techpact.sources.landing import LandingError, LandingZone
 from techpact.transforms.catalog import CatalogError, load_catalog
 from techpact.warehouse.build import BuildError, check_landing_zone
 
+if TYPE_CHECKING:
+    from techpact.flows.pipeline import PipelineOutcome
+
 
 def run(
     data_dir: DataDir = DEFAULT_DATA_DIR,
     offline: Annotated[
         bool,
         typer.Option("--offline", help="Build only from what is in the landing zone (no fetch)."),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Rebuild and publish even when nothing is new."),
     ] = False,
     landing_dir: Annotated[
         Path | None,
@@ -41,31 +48,38 @@ def run(
         ),
     ] = None,
 ) -> None:
-    """Build, validate and publish a snapshot of the warehouse.
+    """Fetch CBS and DUO, then build, validate and publish a snapshot of the warehouse.
 
-    Stages the landed files into DuckDB, computes every indicator in the catalog, runs the
-    quality gate, and publishes a new snapshot only when no critical check failed.
+    Fetching lands only what changed upstream (TECHPACT_CBS_BASE_URL, TECHPACT_DUO_BASE_URL).
+    The build stages the landed files into DuckDB, computes every indicator in the catalog,
+    runs the quality gate, and publishes a new snapshot only when no critical check failed.
+    When the published snapshot was built from the same landed files and code, the run says
+    "nothing new" and changes nothing.
     """
-    if not offline:
-        raise fail(
-            "fetching from CBS and DUO is not part of this version yet; land files with "
-            "`techpact land-file` and run with --offline",
-            code=2,
-        )
     settings = settings_for(data_dir, landing_dir)
-    try:  # fail fast, before Prefect starts, when the landing zone cannot be built at all
-        check_landing_zone(LandingZone(settings.landing_dir), load_catalog())
-    except (BuildError, LandingError, CatalogError) as exc:
-        raise fail(str(exc)) from None
-    from techpact.flows.build import QualityGateBlocked, build_and_publish
+    if offline:
+        try:  # fail fast, before Prefect starts, when the landing zone cannot be built at all
+            check_landing_zone(LandingZone(settings.landing_dir), load_catalog())
+        except (BuildError, LandingError, CatalogError) as exc:
+            raise fail(str(exc)) from None
+    from techpact.flows.build import QualityGateBlocked
+    from techpact.flows.pipeline import run_pipeline
+    from techpact.sources.cbs import CbsFetchError
+    from techpact.sources.http import FetchError
 
     console.print(
-        f"Building from [bold]{settings.landing_dir}[/] (Prefect starts a temporary local "
-        "server: the first run on a machine takes 15-30 s longer)…"
+        ("Building from" if offline else "Fetching CBS and DUO into, then building from")
+        + f" [bold]{settings.landing_dir}[/] (Prefect starts a temporary local server: the "
+        "first run on a machine takes 15-30 s longer)…"
     )
     try:
-        outcome = build_and_publish(
-            data_dir=str(settings.data_dir), landing_dir=str(settings.landing_dir)
+        outcome = run_pipeline(
+            data_dir=str(settings.data_dir),
+            landing_dir=str(settings.landing_dir),
+            offline=offline,
+            force=force,
+            cbs_base_url=settings.cbs_base_url,
+            duo_base_url=settings.duo_base_url,
         )
     except QualityGateBlocked as blocked:
         _print_quality(blocked.report.results, only_failures=True)
@@ -77,8 +91,19 @@ def run(
         ) from None
     except (BuildError, SourceFormatError, LandingError, CatalogError) as exc:
         raise fail(str(exc)) from None
+    except (CbsFetchError, FetchError) as exc:
+        raise fail(f"fetching failed, nothing was built: {exc}") from None
 
-    record = outcome.snapshot
+    if not offline:
+        _print_fetches(outcome)
+    build = outcome.build
+    record = build.snapshot
+    if build.status == "nothing_new":
+        console.print(
+            f"[bold]Nothing new[/]: no source changed upstream; snapshot "
+            f"[bold]{record.snapshot_id}[/] stays published ({settings.published_path})."
+        )
+        return
     console.print(
         f"[bold green]Published[/] snapshot [bold]{record.snapshot_id}[/]: "
         f"{record.row_count} indicator rows, quality {record.quality_status}."
@@ -88,12 +113,24 @@ def run(
             "[bold yellow]This snapshot holds GENERATED SAMPLE DATA, not official figures[/] "
             "(snapshot_info.is_sample_data = true)."
         )
-    console.print(f"Published warehouse (open read-only in BI tools): {outcome.published_path}")
-    console.print(f"Quality report: {outcome.data_docs.as_uri()}", highlight=False)
+    console.print(f"Published warehouse (open read-only in BI tools): {build.published_path}")
+    if build.data_docs is not None:
+        console.print(f"Quality report: {build.data_docs.as_uri()}", highlight=False)
     console.print(
         f"Snapshots: {settings.snapshots_dir}  (list them with "
         f"`techpact snapshots --data-dir {data_dir}`)"
     )
+
+
+def _print_fetches(outcome: PipelineOutcome) -> None:
+    table = Table(title="Fetched")
+    for column in ("source", "table / file", "status"):
+        table.add_column(column)
+    for cbs in outcome.cbs:
+        table.add_row("cbs", cbs.table_id, cbs.status)
+    for duo in outcome.duo:
+        table.add_row("duo", Text(f"{duo.dataset}/{duo.file_name}"), duo.status)
+    console.print(table)
 
 
 def _print_quality(results: tuple[CheckResult, ...], *, only_failures: bool) -> None:
