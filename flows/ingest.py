@@ -126,10 +126,14 @@ def ingest_duo(
     landing_dir: str | None = None,
     datasets: list[str] | None = None,
     duo_base_url: str | None = None,
+    duo_legacy_base_url: str | None = None,
 ) -> list[ResourceFetch]:
     """Fetch ``datasets`` (default: every dataset of duo_datasets.toml) into the landing zone."""
     settings = Settings.from_paths(
-        Path(data_dir), Path(landing_dir) if landing_dir else None, duo_base_url=duo_base_url
+        Path(data_dir),
+        Path(landing_dir) if landing_dir else None,
+        duo_base_url=duo_base_url,
+        duo_legacy_base_url=duo_legacy_base_url,
     )
     config = load_duo_datasets()
     dataset_ids = datasets or sorted(

@@ -37,6 +37,7 @@ def run_pipeline(
     force: bool = False,
     cbs_base_url: str | None = None,
     duo_base_url: str | None = None,
+    duo_legacy_base_url: str | None = None,
 ) -> PipelineOutcome:
     """Fetch CBS and DUO (unless ``offline``), then build, validate and publish."""
     logger = get_run_logger()
@@ -44,7 +45,12 @@ def run_pipeline(
     duo: list[ResourceFetch] = []
     if not offline:
         cbs = ingest_cbs(data_dir=data_dir, landing_dir=landing_dir, cbs_base_url=cbs_base_url)
-        duo = ingest_duo(data_dir=data_dir, landing_dir=landing_dir, duo_base_url=duo_base_url)
+        duo = ingest_duo(
+            data_dir=data_dir,
+            landing_dir=landing_dir,
+            duo_base_url=duo_base_url,
+            duo_legacy_base_url=duo_legacy_base_url,
+        )
     build = build_and_publish(data_dir=data_dir, landing_dir=landing_dir, force=force)
     outcome = PipelineOutcome(cbs=cbs, duo=duo, build=build)
     if build.status == "nothing_new":

@@ -223,7 +223,7 @@ def fetch_duo(
                 continue
             report(f"duo {dataset.id}: {file_name}")
             outcomes.append(_guarded(session, zone, settings, dataset.id, url, file_name, extra))
-    base = (legacy_base_url or config.legacy_base_url).rstrip("/")
+    base = (legacy_base_url or settings.duo_legacy_base_url or config.legacy_base_url).rstrip("/")
     for legacy in config.legacy:
         if only is not None and legacy.dataset not in only:
             continue

@@ -44,6 +44,8 @@ class Settings:
     publish_lock_timeout_seconds: float = 60.0
     cbs_base_url: str = DEFAULT_CBS_BASE_URL
     duo_base_url: str = DEFAULT_DUO_BASE_URL
+    # Legacy duo.nl files; None: the legacy_base_url of sources/duo_datasets.toml.
+    duo_legacy_base_url: str | None = None
     http: HttpSettings = field(default_factory=HttpSettings)
 
     @classmethod
@@ -54,6 +56,7 @@ class Settings:
         *,
         cbs_base_url: str | None = None,
         duo_base_url: str | None = None,
+        duo_legacy_base_url: str | None = None,
     ) -> Settings:
         data_dir = data_dir.resolve()
         landing = (landing_dir or data_dir / "landing").resolve()
@@ -62,6 +65,7 @@ class Settings:
             landing_dir=landing,
             cbs_base_url=(cbs_base_url or DEFAULT_CBS_BASE_URL).rstrip("/"),
             duo_base_url=(duo_base_url or DEFAULT_DUO_BASE_URL).rstrip("/"),
+            duo_legacy_base_url=duo_legacy_base_url.rstrip("/") if duo_legacy_base_url else None,
         )
 
     @property

@@ -34,6 +34,7 @@ def settings_for(data_dir: Path, landing_dir: Path | None = None) -> Settings:
         landing_dir,
         cbs_base_url=os.environ.get("TECHPACT_CBS_BASE_URL"),
         duo_base_url=os.environ.get("TECHPACT_DUO_BASE_URL"),
+        duo_legacy_base_url=os.environ.get("TECHPACT_DUO_LEGACY_BASE_URL"),
     )
     configure_environment(settings)
     return settings

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from techpact.commands.common import (
     DEFAULT_DATA_DIR,
@@ -16,17 +17,22 @@ from techpact.commands.common import (
     fail,
     settings_for,
 )
+from techpact.config import Settings
 from techpact.sources.cbs import CbsFetchError, TableFetch, fetch_table
 from techpact.sources.cbs_tables import CbsTablesError, load_cbs_tables
-from techpact.sources.http import make_session
+from techpact.sources.ckan import DuoDatasetsError, fetch_duo, load_duo_datasets
+from techpact.sources.http import FetchError, make_session
 from techpact.sources.landing import LandingError, LandingZone
 
 
 def fetch(
-    source: Annotated[str, typer.Option("--source", help="Source to fetch: cbs.")],
+    source: Annotated[str, typer.Option("--source", help="Source to fetch: cbs or duo.")],
     table: Annotated[
         list[str] | None,
-        typer.Option("--table", help="Only this table id (repeatable); default: every table."),
+        typer.Option(
+            "--table",
+            help="Only this CBS table id or DUO dataset id (repeatable); default: all.",
+        ),
     ] = None,
     force: Annotated[
         bool,
@@ -34,15 +40,21 @@ def fetch(
     ] = False,
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
-    """Download CBS StatLine tables (sources/cbs_tables.toml) into the landing zone.
+    """Download CBS StatLine tables or DUO files into the landing zone.
 
-    Each table's responses land unchanged with their manifests, then a fetch-batch marker. A
-    table whose TableInfos.Modified equals the landed one is reported "unchanged" and no data
-    is downloaded. The server is TECHPACT_CBS_BASE_URL (default: the public CBS address).
+    CBS (sources/cbs_tables.toml): each table's responses land unchanged with their manifests,
+    then a fetch-batch marker; a table whose TableInfos.Modified equals the landed one is
+    reported "unchanged" and no data is downloaded. DUO (sources/duo_datasets.toml): the portal's
+    package_show lists each dataset's files; only files whose last_modified/hash changed are
+    downloaded, then parsed before they land. Servers: TECHPACT_CBS_BASE_URL and
+    TECHPACT_DUO_BASE_URL (defaults: the public addresses).
     """
     settings = settings_for(data_dir)
+    if source == "duo":
+        _fetch_duo(settings, table)
+        return
     if source != "cbs":
-        raise fail(f"unknown source {source!r}; fetch supports: cbs", code=2)
+        raise fail(f"unknown source {source!r}; fetch supports: cbs, duo", code=2)
     try:
         tables = load_cbs_tables()
         specs = [tables.get(t) for t in table] if table else list(tables.table)
@@ -85,6 +97,36 @@ def fetch(
         err_console.print(f"[bold red]failed:[/] {message}", highlight=False, soft_wrap=True)
     console.print(f"Landing zone: {settings.landing_dir}")
     if failures:
+        raise typer.Exit(1)
+
+
+def _fetch_duo(settings: Settings, datasets: list[str] | None) -> None:
+    try:
+        config = load_duo_datasets()
+    except DuoDatasetsError as exc:
+        raise fail(str(exc)) from None
+    known = {d.id for d in config.dataset} | {legacy.dataset for legacy in config.legacy}
+    unknown = sorted(set(datasets or ()) - known)
+    if unknown:
+        raise fail(f"dataset(s) {unknown} not in duo_datasets.toml ({sorted(known)})", code=2)
+    with Progress(TextColumn("{task.description}"), console=err_console, transient=True) as bar:
+        step = bar.add_task("DUO")
+        try:
+            outcomes = fetch_duo(
+                settings,
+                only=set(datasets) if datasets else None,
+                progress=lambda text: bar.update(step, description=text),
+            )
+        except FetchError as exc:
+            raise fail(str(exc)) from None
+    table = Table(title="DUO files")
+    for column in ("dataset", "file", "status", "note"):
+        table.add_column(column)
+    for o in outcomes:
+        table.add_row(o.dataset, Text(o.file_name), o.status, Text(o.message or ""))
+    console.print(table)
+    console.print(f"Landing zone: {settings.landing_dir}")
+    if any(o.status == "failed" for o in outcomes):
         raise typer.Exit(1)
 
 

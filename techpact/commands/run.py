@@ -80,6 +80,7 @@ def run(
             force=force,
             cbs_base_url=settings.cbs_base_url,
             duo_base_url=settings.duo_base_url,
+            duo_legacy_base_url=settings.duo_legacy_base_url,
         )
     except QualityGateBlocked as blocked:
         _print_quality(blocked.report.results, only_failures=True)
