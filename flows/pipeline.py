@@ -35,19 +35,31 @@ def run_pipeline(
     landing_dir: str | None = None,
     offline: bool = False,
     force: bool = False,
+    sources: list[str] | None = None,
+    cbs_tables: list[str] | None = None,
+    duo_datasets: list[str] | None = None,
     cbs_base_url: str | None = None,
     duo_base_url: str | None = None,
     duo_legacy_base_url: str | None = None,
 ) -> PipelineOutcome:
-    """Fetch CBS and DUO (unless ``offline``), then build, validate and publish."""
+    """Fetch ``sources`` (default CBS and DUO; none when ``offline``), then build, validate
+    and publish. ``cbs_tables`` / ``duo_datasets`` narrow the fetch (default: all configured)."""
     logger = get_run_logger()
+    fetch = set() if offline else set(sources or ("cbs", "duo"))
     cbs: list[TableFetch] = []
     duo: list[ResourceFetch] = []
-    if not offline:
-        cbs = ingest_cbs(data_dir=data_dir, landing_dir=landing_dir, cbs_base_url=cbs_base_url)
+    if "cbs" in fetch:
+        cbs = ingest_cbs(
+            data_dir=data_dir,
+            landing_dir=landing_dir,
+            tables=cbs_tables,
+            cbs_base_url=cbs_base_url,
+        )
+    if "duo" in fetch:
         duo = ingest_duo(
             data_dir=data_dir,
             landing_dir=landing_dir,
+            datasets=duo_datasets,
             duo_base_url=duo_base_url,
             duo_legacy_base_url=duo_legacy_base_url,
         )

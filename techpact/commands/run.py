@@ -38,6 +38,10 @@ def run(
         bool,
         typer.Option("--force", help="Rebuild and publish even when nothing is new."),
     ] = False,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Fetch only this source: cbs or duo (repeatable)."),
+    ] = None,
     landing_dir: Annotated[
         Path | None,
         typer.Option(
@@ -57,6 +61,9 @@ def run(
     "nothing new" and changes nothing.
     """
     settings = settings_for(data_dir, landing_dir)
+    unknown = sorted(set(source or ()) - {"cbs", "duo"})
+    if unknown:
+        raise fail(f"unknown source(s) {unknown}; sources: cbs, duo", code=2)
     if offline:
         try:  # fail fast, before Prefect starts, when the landing zone cannot be built at all
             check_landing_zone(LandingZone(settings.landing_dir), load_catalog())
@@ -78,6 +85,7 @@ def run(
             landing_dir=str(settings.landing_dir),
             offline=offline,
             force=force,
+            sources=source,
             cbs_base_url=settings.cbs_base_url,
             duo_base_url=settings.duo_base_url,
             duo_legacy_base_url=settings.duo_legacy_base_url,

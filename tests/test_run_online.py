@@ -1,0 +1,68 @@
+"""`techpact run` fetches from a local stand-in for CBS, builds and publishes; run again right
+after, it reports "nothing new": no data downloaded, nothing rebuilt or published."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_LANDING
+from http_server import ReplayServer, running_server, serve_cbs_table
+from typer.testing import CliRunner
+
+from techpact.cli import app
+
+pytestmark = pytest.mark.prefect
+
+
+SAMPLE_PAGE_SIZE = 60  # rows per TypedDataSet page in the generated sample responses
+
+
+def recorded_tables(folder: Path) -> Path:
+    """The generated CBS responses of the sample landing zone, as recorded table folders,
+    with the public CBS address replaced by the test server's."""
+    for manifest in sorted(SAMPLE_LANDING.glob("cbs/*/*/manifest.json")):
+        meta = json.loads(manifest.read_text())
+        if meta["file_name"] == "fetch-batch.json":
+            continue
+        body = (manifest.parent / meta["file_name"]).read_bytes()
+        target = folder / meta["dataset"] / meta["file_name"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body.replace(b"https://opendata.cbs.nl", b"{base_url}"))
+    return folder
+
+
+@pytest.fixture
+def cbs_server(tmp_path: Path) -> Iterator[ReplayServer]:
+    for server in running_server():
+        for table in sorted(recorded_tables(tmp_path / "recorded").iterdir()):
+            serve_cbs_table(server, table, page_size=SAMPLE_PAGE_SIZE)
+        yield server
+
+
+def test_run_fetches_builds_and_a_second_run_reports_nothing_new(
+    prefect_harness: None, cbs_server: ReplayServer, tmp_path: Path
+) -> None:
+    landing = tmp_path / "landing"
+    shutil.copytree(SAMPLE_LANDING / "duo", landing / "duo")  # DUO landed by hand before
+    args = ["run", "--source", "cbs", "--landing-dir", str(landing), "--data-dir", str(tmp_path)]
+    env = {"TECHPACT_CBS_BASE_URL": cbs_server.base_url, "COLUMNS": "200"}
+
+    first = CliRunner().invoke(app, args, env=env)
+    assert first.exit_code == 0, first.output
+    assert "fetched" in first.output
+    assert "Published" in first.output
+    snapshots = sorted((tmp_path / "snapshots").glob("*.duckdb"))
+    assert len(snapshots) == 1
+    cbs_server.requests.clear()
+
+    second = CliRunner().invoke(app, args, env=env)
+
+    assert second.exit_code == 0, second.output
+    assert "unchanged" in second.output
+    assert "Nothing new" in second.output
+    assert cbs_server.requests_to("TypedDataSet") == []
+    assert sorted((tmp_path / "snapshots").glob("*.duckdb")) == snapshots
