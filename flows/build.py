@@ -121,6 +121,7 @@ def publish_task(
     snapshot_id: str,
     created_at: str,
     fingerprint: str,
+    data_docs: Path,
 ) -> tuple[SnapshotRecord, Path]:
     store = SnapshotStore(settings)
     record = store.finalise(
@@ -140,7 +141,7 @@ def publish_task(
             f"Published snapshot `{snapshot_id}` ({record.row_count} rows, "
             f"quality {record.quality_status}"
             + (", **generated sample data**" if record.is_sample_data else "")
-            + f") to `{published}`."
+            + f") to `{published}`. [Quality report]({data_docs.as_uri()})"
         ),
     )
     return record, published

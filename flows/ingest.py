@@ -87,6 +87,7 @@ def ingest_cbs(
                 "modified": o.modified,
                 "pages": o.page_count,
                 "rows": o.row_count,
+                "bytes": o.byte_count,
             }
             for o in outcomes
         ],
@@ -144,7 +145,13 @@ def ingest_duo(
     create_table_artifact(
         key="duo-fetch-summary",
         table=[
-            {"dataset": o.dataset, "file": o.file_name, "status": o.status, "url": o.url}
+            {
+                "dataset": o.dataset,
+                "file": o.file_name,
+                "status": o.status,
+                "bytes": o.landed.manifest.byte_size if o.landed else 0,
+                "url": o.url,
+            }
             for o in outcomes
         ],
         description="DUO files fetched into the landing zone",

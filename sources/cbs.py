@@ -78,6 +78,12 @@ class FetchedTable:
     dimensions: dict[str, Response]
     pages: tuple[Response, ...]
 
+    @property
+    def byte_count(self) -> int:
+        """Bytes downloaded for this table (metadata, code lists and data pages)."""
+        responses = [self.table_infos, self.data_properties, *self.dimensions.values()]
+        return sum(len(r.data) for r in [*responses, *self.pages])
+
     def as_responses(self) -> TableResponses:
         return TableResponses(
             table_infos=self.table_infos.data,
@@ -96,6 +102,7 @@ class TableFetch:
     modified: str
     page_count: int = 0
     row_count: int = 0
+    byte_count: int = 0
     marker: LandedFile | None = None
     urls: tuple[str, ...] = field(default_factory=tuple)
 
@@ -278,6 +285,7 @@ def fetch_table(
         modified,
         page_count=len(fetched.pages),
         row_count=len(rows),
+        byte_count=fetched.byte_count,
         marker=marker,
         urls=tuple(p.url for p in fetched.pages),
     )
