@@ -250,7 +250,9 @@ def _build_validate_publish(
                 failure.failing_keys[:5],
             )
         raise QualityGateBlocked(report, snapshot_id, validated.data_docs)
-    record, published = publish_task(settings, build, report, snapshot_id, started_at, fingerprint)
+    record, published = publish_task(
+        settings, build, report, snapshot_id, started_at, fingerprint, validated.data_docs
+    )
     record_run(settings, run_record("published", record.snapshot_id))
     logger.info("Published snapshot %s to %s", record.snapshot_id, published)
     return RunOutcome(
