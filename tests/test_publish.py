@@ -133,3 +133,42 @@ def test_a_blocked_report_never_becomes_a_snapshot(settings: Settings) -> None:
 def test_snapshot_ids_from_outside_are_checked(settings: Settings, bad_id: str) -> None:
     with pytest.raises(SnapshotError, match="not a snapshot id"):
         SnapshotStore(settings).publish(bad_id)
+
+
+def test_a_warning_only_run_publishes_and_shows_the_warning(settings: Settings) -> None:
+    warning = CheckResult(
+        "drift_value_jump",
+        "warning",
+        "values moved at most 50 % from the previous period",
+        False,
+        1,
+        ({"indicator_id": "hbo_enrolment_technology", "region_code": "CR12"},),
+    )
+    report = QualityReport((PASSED.results[0], warning))
+    assert not report.blocked
+    snapshot_id = new_snapshot_id()
+    build = build_warehouse(
+        settings.work_dir / "build.duckdb",
+        landing=LandingZone(SAMPLE_LANDING),
+        catalog=load_catalog(),
+        snapshot_id=snapshot_id,
+    )
+    store = SnapshotStore(settings)
+    store.finalise(build, report, snapshot_id=snapshot_id, created_at="2026-11-29T10:00:00+00:00")
+    store.publish(snapshot_id)
+
+    with duckdb.connect(str(settings.published_path), read_only=True) as con:
+        status = con.execute("select quality_status from snapshot_info").fetchone()[0]
+        failed = con.execute(
+            "select check_name, severity, unexpected_count, failing_keys from quality_results "
+            "where not success"
+        ).fetchall()
+    assert status == "passed_with_warnings"
+    assert failed == [
+        (
+            "drift_value_jump",
+            "warning",
+            1,
+            '[{"indicator_id": "hbo_enrolment_technology", "region_code": "CR12"}]',
+        )
+    ]
