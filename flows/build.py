@@ -18,7 +18,7 @@ from prefect.events import emit_event
 
 from techpact.config import Settings
 from techpact.expectations.baseline import published_baseline
-from techpact.expectations.config import load_checks_config
+from techpact.expectations.config import ChecksConfig, load_checks_config
 from techpact.expectations.docs import run_docs_dir, write_data_docs
 from techpact.expectations.gate import QualityReport, validate_build
 from techpact.expectations.report import summary_markdown, summary_table_artifact
@@ -28,6 +28,7 @@ from techpact.transforms.catalog import load_catalog
 from techpact.warehouse.build import BuildResult, build_warehouse
 from techpact.warehouse.export import export_after_publish
 from techpact.warehouse.fingerprint import build_fingerprint
+from techpact.warehouse.regions import resolve_regions
 from techpact.warehouse.runs import RunRecord, record_run
 from techpact.warehouse.snapshots import (
     SnapshotError,
@@ -91,7 +92,7 @@ def build_task(settings: Settings, snapshot_id: str) -> BuildResult:
 @task(name="validate", task_run_name="validate {build.path.name}", cache_policy=NO_CACHE)
 def validate_task(settings: Settings, build: BuildResult, run_id: str) -> ValidatedBuild:
     """Run the quality gate (drift against the published snapshot) and write its Data Docs."""
-    config = load_checks_config()
+    config = with_required_regions(load_checks_config(), settings.pact_regions)
     catalog = load_catalog()
     report = validate_build(
         build.path,
@@ -147,6 +148,16 @@ def publish_task(
     return record, published
 
 
+def with_required_regions(config: ChecksConfig, pact_regions: tuple[str, ...]) -> ChecksConfig:
+    """The checks with the pact regions (codes or CBS titles) and Nederland as the regions every
+    indicator must have."""
+    required = (*resolve_regions(pact_regions), "NL01")
+    coverage = config.coverage.model_copy(
+        update={"required_regions": tuple(dict.fromkeys(required))}
+    )
+    return config.model_copy(update={"coverage": coverage})
+
+
 def emit_failure_event(flow: object, flow_run: object, state: object) -> None:
     """On a failed or blocked run: an event an automation can turn into a notification.
 
@@ -169,7 +180,10 @@ def emit_failure_event(flow: object, flow_run: object, state: object) -> None:
 
 @flow(name="build-and-publish", log_prints=False, on_failure=[emit_failure_event])
 def build_and_publish(
-    data_dir: str, landing_dir: str | None = None, force: bool = False
+    data_dir: str,
+    landing_dir: str | None = None,
+    force: bool = False,
+    pact_regions: list[str] | None = None,
 ) -> RunOutcome:
     """Build the warehouse from the landing zone, validate it, and publish it if it passed.
 
@@ -177,11 +191,19 @@ def build_and_publish(
     files and the same catalog, SQL and checks, unless ``force``.
     """
     logger = get_run_logger()
-    settings = Settings.from_paths(Path(data_dir), Path(landing_dir) if landing_dir else None)
+    settings = Settings.from_paths(
+        Path(data_dir),
+        Path(landing_dir) if landing_dir else None,
+        pact_regions=tuple(pact_regions) if pact_regions else None,
+    )
     started_at = _now_iso()
     snapshot_id = new_snapshot_id()
     store = SnapshotStore(settings)
-    fingerprint = build_fingerprint(LandingZone(settings.landing_dir), load_catalog())
+    fingerprint = build_fingerprint(
+        LandingZone(settings.landing_dir),
+        load_catalog(),
+        pact_regions=resolve_regions(settings.pact_regions),
+    )
     published = _published_record(store)
     if not force and published is not None and published.build_fingerprint == fingerprint:
         logger.info(

@@ -41,6 +41,7 @@ def run_pipeline(
     cbs_base_url: str | None = None,
     duo_base_url: str | None = None,
     duo_legacy_base_url: str | None = None,
+    pact_regions: list[str] | None = None,
 ) -> PipelineOutcome:
     """Fetch ``sources`` (default CBS and DUO; none when ``offline``), then build, validate
     and publish. ``cbs_tables`` / ``duo_datasets`` narrow the fetch (default: all configured)."""
@@ -63,7 +64,9 @@ def run_pipeline(
             duo_base_url=duo_base_url,
             duo_legacy_base_url=duo_legacy_base_url,
         )
-    build = build_and_publish(data_dir=data_dir, landing_dir=landing_dir, force=force)
+    build = build_and_publish(
+        data_dir=data_dir, landing_dir=landing_dir, force=force, pact_regions=pact_regions
+    )
     outcome = PipelineOutcome(cbs=cbs, duo=duo, build=build)
     if build.status == "nothing_new":
         logger.info("Nothing new upstream: snapshot %s stays published", build.snapshot.snapshot_id)

@@ -35,6 +35,9 @@ class Settings:
 
     data_dir: Path
     landing_dir: Path
+    # The regions every indicator must cover besides Nederland: codes or CBS titles
+    # (warehouse.regions). Default Twente; TECHPACT_PACT_REGIONS="Twente,Zuidoost-Noord-Brabant".
+    pact_regions: tuple[str, ...] = ("CR12",)
     # Snapshot lifecycle (docs/snapshots.md): how many of the newest snapshots `prune` keeps
     # besides the published one and the last published version of every period; where the
     # publish step exports Parquet to (None: no automatic export); how long publishing waits
@@ -57,6 +60,7 @@ class Settings:
         cbs_base_url: str | None = None,
         duo_base_url: str | None = None,
         duo_legacy_base_url: str | None = None,
+        pact_regions: tuple[str, ...] | None = None,
     ) -> Settings:
         data_dir = data_dir.resolve()
         landing = (landing_dir or data_dir / "landing").resolve()
@@ -66,6 +70,7 @@ class Settings:
             cbs_base_url=(cbs_base_url or DEFAULT_CBS_BASE_URL).rstrip("/"),
             duo_base_url=(duo_base_url or DEFAULT_DUO_BASE_URL).rstrip("/"),
             duo_legacy_base_url=duo_legacy_base_url.rstrip("/") if duo_legacy_base_url else None,
+            pact_regions=tuple(pact_regions) if pact_regions else ("CR12",),
         )
 
     @property

@@ -64,3 +64,31 @@ def test_a_second_pact_region_gets_its_indicators_from_the_same_landing_zone(
         ).fetchall()
     assert len(rows) == 5  # 2020/21 .. 2024/25
     assert all(corop == gemeenten > 0 for _, corop, gemeenten in rows)
+
+
+def test_the_pact_regions_are_the_regions_the_gate_requires() -> None:
+    from techpact.expectations.config import load_checks_config
+    from techpact.flows.build import with_required_regions
+
+    config = with_required_regions(load_checks_config(), ("Twente", "Zuidoost-Noord-Brabant"))
+    assert config.coverage.required_regions == ("CR12", "CR36", "NL01")
+
+
+def test_the_gate_blocks_a_pact_region_without_data_naming_it(tmp_path: Path) -> None:
+    from techpact.expectations.config import load_checks_config
+    from techpact.expectations.gate import validate_build
+    from techpact.expectations.suites import build_checks
+    from techpact.flows.build import with_required_regions
+
+    catalog = load_catalog()
+    out = tmp_path / "build.duckdb"
+    build_warehouse(out, landing=LandingZone(SAMPLE_LANDING), catalog=catalog, snapshot_id="t")
+    config = with_required_regions(load_checks_config(), ("CR12", "CR36"))
+    report = validate_build(
+        out, build_checks(catalog, config), config, [i.id for i in catalog.indicators]
+    )
+    [coverage] = [r for r in report.results if r.name == "required_regions_present"]
+    # The sample's CBS tables hold no Zuidoost-Noord-Brabant rows (cbs_tables.toml does not
+    # fetch CR36 yet): the gate says so instead of publishing a pact region without data.
+    assert not coverage.success
+    assert {k["region_code"] for k in coverage.failing_keys} == {"CR36"}

@@ -33,8 +33,11 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def build_fingerprint(landing: LandingZone, catalog: Catalog) -> str:
-    """The fingerprint of building ``catalog`` from ``landing`` with this version of techpact."""
+def build_fingerprint(
+    landing: LandingZone, catalog: Catalog, *, pact_regions: tuple[str, ...] = ()
+) -> str:
+    """The fingerprint of building ``catalog`` from ``landing`` with this version of techpact,
+    checked for ``pact_regions``."""
     sources = {indicator.source for indicator in catalog.indicators}
     landed = sorted(
         (f.manifest.source, f.manifest.dataset, f.manifest.resource, f.manifest.sha256)
@@ -44,6 +47,7 @@ def build_fingerprint(landing: LandingZone, catalog: Catalog) -> str:
     payload = {
         "techpact_version": __version__,
         "indicators": sorted(indicator.id for indicator in catalog.indicators),
+        "pact_regions": sorted(pact_regions),
         "landed": landed,
         "code": code_digest(),
     }

@@ -35,9 +35,15 @@ def settings_for(data_dir: Path, landing_dir: Path | None = None) -> Settings:
         cbs_base_url=os.environ.get("TECHPACT_CBS_BASE_URL"),
         duo_base_url=os.environ.get("TECHPACT_DUO_BASE_URL"),
         duo_legacy_base_url=os.environ.get("TECHPACT_DUO_LEGACY_BASE_URL"),
+        pact_regions=_split(os.environ.get("TECHPACT_PACT_REGIONS")),
     )
     configure_environment(settings)
     return settings
+
+
+def _split(value: str | None) -> tuple[str, ...] | None:
+    parts = tuple(part.strip() for part in (value or "").split(",") if part.strip())
+    return parts or None
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

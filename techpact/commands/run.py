@@ -23,6 +23,7 @@ from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandingError, LandingZone
 from techpact.transforms.catalog import CatalogError, load_catalog
 from techpact.warehouse.build import BuildError, check_landing_zone
+from techpact.warehouse.regions import RegionError, resolve_regions
 
 if TYPE_CHECKING:
     from techpact.flows.pipeline import PipelineOutcome
@@ -64,6 +65,10 @@ def run(
     unknown = sorted(set(source or ()) - {"cbs", "duo"})
     if unknown:
         raise fail(f"unknown source(s) {unknown}; sources: cbs, duo", code=2)
+    try:  # fail fast, before Prefect starts, on a pact region nobody knows
+        resolve_regions(settings.pact_regions)
+    except RegionError as exc:
+        raise fail(str(exc), code=2) from None
     if offline:
         try:  # fail fast, before Prefect starts, when the landing zone cannot be built at all
             check_landing_zone(LandingZone(settings.landing_dir), load_catalog())
@@ -89,6 +94,7 @@ def run(
             cbs_base_url=settings.cbs_base_url,
             duo_base_url=settings.duo_base_url,
             duo_legacy_base_url=settings.duo_legacy_base_url,
+            pact_regions=list(settings.pact_regions),
         )
     except QualityGateBlocked as blocked:
         _print_quality(blocked.report.results, only_failures=True)
