@@ -15,7 +15,7 @@ Severity = Literal["critical", "warning"]
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 IndicatorId = Annotated[str, Field(pattern=IDENTIFIER)]
 # A measure is one indicator id, or a list of indicator ids whose values are summed (every one
-# of them must have a row for the region x period x sex).
+# of them must have a row for the region x period x breakdown).
 Measure = IndicatorId | Annotated[tuple[IndicatorId, ...], Field(min_length=1)]
 
 
@@ -54,6 +54,10 @@ class UnitCheck(_Section):
     pass
 
 
+class SourceRowsUniqueCheck(_Section):
+    """No data line of a landed source file repeats another line's key (table source_duplicates)."""
+
+
 class CoverageCheck(_Section):
     required_regions: tuple[str, ...] = Field(min_length=1)
 
@@ -76,7 +80,7 @@ class TableGrainCheck(_Section):
 
 
 class AtMostRule(_Section):
-    """``part`` <= ``whole`` for every region x period x sex both have."""
+    """``part`` <= ``whole`` for every region x period x breakdown both have."""
 
     name: str = Field(pattern=IDENTIFIER)
     part: Measure
@@ -145,6 +149,7 @@ class ChecksConfig(BaseModel):
     value_range: ValueRangeCheck
     unit: UnitCheck
     coverage: CoverageCheck
+    source_rows_unique: SourceRowsUniqueCheck
     table_grain: tuple[TableGrainCheck, ...] = ()
     consistency: ConsistencyConfig
     drift: DriftConfig

@@ -3,6 +3,11 @@
 Each function returns one DataFrame per rule, computed with DuckDB on the build's published
 tables (``indicator_values``, ``region``); the gate then validates it with a Great Expectations
 expectation (see ``expectations.suites``). Indicator ids are bound as parameters.
+
+Rows are compared per region x period x breakdown: every column of
+``transforms.catalog.BREAKDOWN_COLUMNS`` (sex, education_level, ...). The SQL is written for
+that tuple of column names, so a new breakdown needs no edit here. Those names come from the
+catalog's ``Breakdown`` literal (plain identifiers), never from data.
 """
 
 from __future__ import annotations
@@ -13,12 +18,23 @@ import duckdb
 import pandas as pd
 
 from techpact.expectations.config import AtMostRule, ShareRule, measure_ids
+from techpact.transforms.catalog import BREAKDOWN_COLUMNS
 
 GEMEENTE_SUM = "gemeente_sum"
 
-AT_MOST_KEYS = ("region_code", "period", "sex")
-SHARE_KEYS = ("region_code", "period", "sex")
-GEMEENTE_SUM_KEYS = ("indicator_id", "region_code", "period", "sex")
+AT_MOST_KEYS = ("region_code", "period", *BREAKDOWN_COLUMNS)
+SHARE_KEYS = ("region_code", "period", *BREAKDOWN_COLUMNS)
+GEMEENTE_SUM_KEYS = ("indicator_id", "region_code", "period", *BREAKDOWN_COLUMNS)
+
+
+def columns_of(alias: str, columns: tuple[str, ...] = BREAKDOWN_COLUMNS) -> str:
+    """``alias.sex, alias.education_level``: a select or group-by list."""
+    return ", ".join(f"{alias}.{column}" if alias else column for column in columns)
+
+
+def join_on(left: str, right: str, columns: tuple[str, ...]) -> str:
+    """``right.c = left.c and ...`` for every column: a join on a whole key."""
+    return " and ".join(f"{right}.{column} = {left}.{column}" for column in columns)
 
 
 def at_most_table(rule: AtMostRule) -> str:
@@ -29,24 +45,27 @@ def share_table(rule: ShareRule) -> str:
     return f"share__{rule.name}"
 
 
+KEY = ("region_code", "period", *BREAKDOWN_COLUMNS)
+
+
 def measure_sql(measure: str | tuple[str, ...], parameter: str) -> tuple[str, dict[str, Any]]:
-    """A ``select region_code, period, sex, value`` of one indicator, or of several summed.
+    """A ``select region_code, period, <breakdowns>, value`` of one indicator, or several summed.
 
     A sum has a row only where every one of its indicators has a row.
     """
     ids = list(measure_ids(measure))
     sql = f"""
-        select region_code, period, sex, sum(value) as value
+        select {columns_of("", KEY)}, sum(value) as value
         from indicator_values
         where indicator_id in (select unnest(${parameter}::varchar[]))
-        group by region_code, period, sex
+        group by {columns_of("", KEY)}
         having count(distinct indicator_id) = len(${parameter}::varchar[])
     """
     return sql, {parameter: ids}
 
 
 def read_at_most(con: duckdb.DuckDBPyConnection, rule: AtMostRule) -> pd.DataFrame:
-    """Every region x period x sex that both measures have: part_value and whole_value."""
+    """Every region x period x breakdown both measures have: part_value and whole_value."""
     part, part_params = measure_sql(rule.part, "part_id")
     whole, whole_params = measure_sql(rule.whole, "whole_id")
     sql = f"""
@@ -55,17 +74,12 @@ def read_at_most(con: duckdb.DuckDBPyConnection, rule: AtMostRule) -> pd.DataFra
         whole as ({whole})
 
         select
-            part.region_code,
-            part.period,
-            part.sex,
+            {columns_of("part", KEY)},
             part.value as part_value,
             whole.value as whole_value
         from part
-        inner join whole
-            on whole.region_code = part.region_code
-            and whole.period = part.period
-            and whole.sex = part.sex
-        order by part.region_code, part.period, part.sex
+        inner join whole on {join_on("part", "whole", KEY)}
+        order by {columns_of("part", KEY)}
     """
     return con.execute(sql, {**part_params, **whole_params}).df()
 
@@ -80,7 +94,7 @@ def read_share(con: duckdb.DuckDBPyConnection, rule: ShareRule) -> pd.DataFrame:
     denominator, denominator_params = measure_sql(rule.denominator, "denominator_id")
     sql = f"""
         with share as (
-            select region_code, period, sex, value
+            select {columns_of("", KEY)}, value
             from indicator_values
             where indicator_id = $share_id
         ),
@@ -91,22 +105,14 @@ def read_share(con: duckdb.DuckDBPyConnection, rule: ShareRule) -> pd.DataFrame:
 
         recomputed as (
             select
-                share.region_code,
-                share.period,
-                share.sex,
+                {columns_of("share", KEY)},
                 share.value as share_value,
                 numerator.value as numerator_value,
                 denominator.value as denominator_value,
                 numerator.value / nullif(denominator.value, 0) as recomputed_value
             from share
-            left join numerator
-                on numerator.region_code = share.region_code
-                and numerator.period = share.period
-                and numerator.sex = share.sex
-            left join denominator
-                on denominator.region_code = share.region_code
-                and denominator.period = share.period
-                and denominator.sex = share.sex
+            left join numerator on {join_on("share", "numerator", KEY)}
+            left join denominator on {join_on("share", "denominator", KEY)}
         )
 
         select
@@ -114,18 +120,23 @@ def read_share(con: duckdb.DuckDBPyConnection, rule: ShareRule) -> pd.DataFrame:
             coalesce(abs(recomputed.share_value - recomputed.recomputed_value), 'infinity'::double)
                 as deviation
         from recomputed
-        order by recomputed.region_code, recomputed.period, recomputed.sex
+        order by {columns_of("recomputed", KEY)}
     """
     params = {"share_id": rule.share, **numerator_params, **denominator_params}
     return con.execute(sql, params).df()
 
 
-GEMEENTE_SUM_SQL = """
--- A COROP region's count equals the sum of its gemeenten where the data is complete: every
--- gemeente of the COROP that has a row for the indicator and sex in any period has a non-null
--- value in this period. Only indicators whose unit is count are additive.
+def gemeente_sum_sql() -> str:
+    """A COROP region's count against the sum of its gemeenten, per indicator x breakdown.
+
+    Compared where the data is complete: every gemeente of the COROP that has a row for the
+    indicator and breakdown in any period has a non-null value in this period. Only indicators
+    whose unit is count are additive.
+    """
+    breakdowns = BREAKDOWN_COLUMNS
+    return f"""
 with count_values as (
-    select indicator_id, region_code, period, sex, value
+    select indicator_id, region_code, period, {columns_of("", breakdowns)}, value
     from indicator_values
     where unit = 'count'
 ),
@@ -137,8 +148,8 @@ gemeenten as (
 ),
 
 reporting as (
-    select distinct count_values.indicator_id, count_values.sex, gemeenten.corop_code,
-        gemeenten.region_code
+    select distinct count_values.indicator_id, {columns_of("count_values", breakdowns)},
+        gemeenten.corop_code, gemeenten.region_code
     from count_values
     inner join gemeenten on gemeenten.region_code = count_values.region_code
 ),
@@ -158,24 +169,23 @@ summed as (
         expected.indicator_id,
         expected.corop_code,
         expected.period,
-        expected.sex,
+        {columns_of("expected", breakdowns)},
         count(*) as gemeente_count,
         count(count_values.value) as gemeente_value_count,
         sum(count_values.value) as gemeente_sum
     from expected
     left join count_values
-        on count_values.indicator_id = expected.indicator_id
-        and count_values.region_code = expected.region_code
-        and count_values.period = expected.period
-        and count_values.sex = expected.sex
-    group by expected.indicator_id, expected.corop_code, expected.period, expected.sex
+        on {join_on("expected", "count_values", ("indicator_id", "region_code", "period"))}
+        and {join_on("expected", "count_values", breakdowns)}
+    group by expected.indicator_id, expected.corop_code, expected.period,
+        {columns_of("expected", breakdowns)}
 )
 
 select
     summed.indicator_id,
     summed.corop_code as region_code,
     summed.period,
-    summed.sex,
+    {columns_of("summed", breakdowns)},
     corop.value as region_value,
     summed.gemeente_sum,
     summed.gemeente_count,
@@ -185,11 +195,11 @@ inner join count_values as corop
     on corop.indicator_id = summed.indicator_id
     and corop.region_code = summed.corop_code
     and corop.period = summed.period
-    and corop.sex = summed.sex
+    and {join_on("summed", "corop", breakdowns)}
 where summed.gemeente_value_count = summed.gemeente_count and corop.value is not null
-order by summed.indicator_id, summed.corop_code, summed.period, summed.sex
+order by summed.indicator_id, summed.corop_code, summed.period, {columns_of("summed", breakdowns)}
 """
 
 
 def read_gemeente_sum(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(GEMEENTE_SUM_SQL).df()
+    return con.execute(gemeente_sum_sql()).df()

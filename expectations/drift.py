@@ -3,6 +3,11 @@
 The published file is read read-only, only its ``indicator_values`` keys and values. With no
 published snapshot the previous frame is empty, every drift frame is empty, and the drift
 checks pass: there is nothing to drift from.
+
+Rows are matched on indicator x region x period x every breakdown column
+(``transforms.catalog.BREAKDOWN_COLUMNS``); the SQL is written for that tuple, so a new
+breakdown needs no edit here. A published snapshot from before a breakdown existed has no such
+column: its rows are read with the breakdown 'total', which is what they meant.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import duckdb
 import pandas as pd
 
 from techpact.expectations.config import DriftConfig
+from techpact.expectations.consistency import columns_of, join_on
+from techpact.transforms.catalog import BREAKDOWN_COLUMNS
 
 DRIFT_ROW_COUNT = "drift_row_count"
 DRIFT_VALUE_JUMP = "drift_value_jump"
@@ -20,11 +27,12 @@ DRIFT_REGIONS = "drift_regions"
 DRIFT_PERIODS = "drift_periods"
 
 ROW_COUNT_KEYS = ("indicator_id", "previous_row_count", "row_count")
-VALUE_JUMP_KEYS = ("indicator_id", "region_code", "period", "sex", "previous_period")
+VALUE_JUMP_KEYS = ("indicator_id", "region_code", "period", *BREAKDOWN_COLUMNS, "previous_period")
 REGION_KEYS = ("indicator_id", "region_code", "period")
 PERIOD_KEYS = ("indicator_id", "period")
 
-PREVIOUS_COLUMNS = ("indicator_id", "region_code", "period", "sex", "value")
+SERIES_KEY = ("indicator_id", "region_code", *BREAKDOWN_COLUMNS)
+PREVIOUS_COLUMNS = ("indicator_id", "region_code", "period", *BREAKDOWN_COLUMNS, "value")
 
 
 def read_previous_values(previous_path: Path | None) -> pd.DataFrame:
@@ -32,16 +40,21 @@ def read_previous_values(previous_path: Path | None) -> pd.DataFrame:
     if previous_path is None:
         return pd.DataFrame(
             {
-                "indicator_id": pd.Series([], dtype="str"),
-                "region_code": pd.Series([], dtype="str"),
-                "period": pd.Series([], dtype="str"),
-                "sex": pd.Series([], dtype="str"),
+                **{c: pd.Series([], dtype="str") for c in PREVIOUS_COLUMNS if c != "value"},
                 "value": pd.Series([], dtype="float64"),
             }
         )
     with duckdb.connect(str(previous_path), read_only=True) as con:
+        present = {
+            row[0]
+            for row in con.execute(
+                "select column_name from duckdb_columns() where table_name = 'indicator_values'"
+            ).fetchall()
+        }
+        # Column names come from BREAKDOWN_COLUMNS (catalog identifiers), never from data.
+        breakdowns = ", ".join(c if c in present else f"'total' as {c}" for c in BREAKDOWN_COLUMNS)
         return con.execute(
-            "select indicator_id, region_code, period, sex, value::double as value "
+            f"select indicator_id, region_code, period, {breakdowns}, value::double as value "
             "from indicator_values"
         ).df()
 
@@ -119,14 +132,17 @@ group by previous_periods.indicator_id, previous_periods.period
 order by previous_periods.indicator_id, previous_periods.period
 """
 
-VALUE_JUMP_SQL = """
--- Values new or changed since the published snapshot, against the previous period's value.
+
+def value_jump_sql() -> str:
+    """Values new or changed since the published snapshot, against the previous period's value.
+
+    A series is one indicator x region x breakdown, ordered by period.
+    """
+    return f"""
 with series as (
     select
-        indicator_values.indicator_id,
-        indicator_values.region_code,
+        {columns_of("indicator_values", SERIES_KEY)},
         indicator_values.period,
-        indicator_values.sex,
         indicator_values.unit,
         indicator_values.value,
         lag(indicator_values.period) over by_series as previous_period,
@@ -134,8 +150,7 @@ with series as (
     from indicator_values
     where indicator_values.value is not null
     window by_series as (
-        partition by indicator_values.indicator_id, indicator_values.region_code,
-            indicator_values.sex
+        partition by {columns_of("indicator_values", SERIES_KEY)}
         order by indicator_values.period
     )
 ),
@@ -144,10 +159,8 @@ changed as (
     select series.*
     from series
     left join previous_values
-        on previous_values.indicator_id = series.indicator_id
-        and previous_values.region_code = series.region_code
+        on {join_on("series", "previous_values", SERIES_KEY)}
         and previous_values.period = series.period
-        and previous_values.sex = series.sex
     where $has_previous
         and previous_values.value is distinct from series.value
         and series.previous_period is not null
@@ -170,7 +183,7 @@ select
     measured.indicator_id,
     measured.region_code,
     measured.period,
-    measured.sex,
+    {columns_of("measured")},
     measured.previous_period,
     measured.previous_period_value,
     measured.value,
@@ -179,7 +192,7 @@ select
         as max_change
 from measured
 where measured.is_share or abs(measured.previous_period_value) >= $min_previous_count
-order by measured.indicator_id, measured.region_code, measured.period, measured.sex
+order by measured.indicator_id, measured.region_code, measured.period, {columns_of("measured")}
 """
 
 
@@ -199,7 +212,7 @@ def read_drift_tables(
             DRIFT_REGIONS: con.execute(REGIONS_SQL, ids).df(),
             DRIFT_PERIODS: con.execute(PERIODS_SQL, ids).df(),
             DRIFT_VALUE_JUMP: con.execute(
-                VALUE_JUMP_SQL,
+                value_jump_sql(),
                 {
                     "has_previous": len(previous) > 0,
                     "max_fraction_change": jump.max_fraction_change,

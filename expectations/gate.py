@@ -18,7 +18,7 @@ import pandas as pd
 
 from techpact.expectations import consistency, drift
 from techpact.expectations.config import ChecksConfig
-from techpact.expectations.suites import COVERAGE, INDICATOR_VALUES, Check
+from techpact.expectations.suites import COVERAGE, INDICATOR_VALUES, SOURCE_DUPLICATES, Check
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,9 @@ def read_tables(
                 },
             ).df(),
         }
+        # Written by every build (warehouse.loaders.duo.write_source_duplicates); a build
+        # without it is an error here, never a silent pass.
+        tables[SOURCE_DUPLICATES] = con.execute(f'select * from "{SOURCE_DUPLICATES}"').df()
         for rule in config.table_grain:
             columns = ", ".join(f'"{c}"' for c in rule.columns)
             tables[rule.name] = con.execute(f'select {columns} from "{rule.table}"').df()

@@ -11,15 +11,18 @@ from typing import Any
 
 from techpact.expectations import consistency, drift
 from techpact.expectations.config import ChecksConfig, Severity, measure_ids, measure_label
-from techpact.transforms.catalog import Catalog
+from techpact.transforms.catalog import BREAKDOWN_COLUMNS, Catalog
+from techpact.warehouse.loaders.duo import SOURCE_DUPLICATES_TABLE
 
 INDICATOR_VALUES = "indicator_values"
 COVERAGE = "coverage"
+SOURCE_DUPLICATES = SOURCE_DUPLICATES_TABLE
 
 # Columns that identify a failing row in a report, per validated table.
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
-    INDICATOR_VALUES: ("indicator_id", "region_code", "period", "sex"),
+    INDICATOR_VALUES: ("indicator_id", "region_code", "period", *BREAKDOWN_COLUMNS),
     COVERAGE: ("indicator_id", "period", "region_code"),
+    SOURCE_DUPLICATES: ("resource", "file_name", "line_numbers", "duplicate_key"),
     consistency.GEMEENTE_SUM: consistency.GEMEENTE_SUM_KEYS,
     drift.DRIFT_ROW_COUNT: drift.ROW_COUNT_KEYS,
     drift.DRIFT_VALUE_JUMP: drift.VALUE_JUMP_KEYS,
@@ -68,6 +71,9 @@ def build_checks(catalog: Catalog, config: ChecksConfig) -> list[Check]:
 
 
 def _generic_checks(catalog: Catalog, config: ChecksConfig) -> list[Check]:
+    missing = [c for c in BREAKDOWN_COLUMNS if c not in config.grain.columns]
+    if missing:
+        raise CheckConfigError(f"[grain] columns lack the breakdown column(s) {missing}")
     checks = [
         Check(
             name=f"not_null__{column}",
@@ -163,26 +169,41 @@ def _generic_checks(catalog: Catalog, config: ChecksConfig) -> list[Check]:
 
 def _table_checks(config: ChecksConfig) -> list[Check]:
     """Hand-written rules that only make sense for one table."""
+    unique = Check(
+        name="source_rows_unique",
+        severity=config.source_rows_unique.severity,
+        description=(
+            "no data line of a landed source file repeats another line's key (every text column "
+            "and the year); repeated keys are listed in source_duplicates"
+        ),
+        table=SOURCE_DUPLICATES,
+        # Every row of source_duplicates is a key shared by 2 or more lines: each one fails.
+        expectation="ExpectColumnValuesToBeBetween",
+        kwargs={"column": "row_count", "max_value": 1},
+    )
     return [
-        Check(
-            name=rule.name,
-            severity=rule.severity,
-            description=rule.description,
-            table=rule.name,
-            # GX's compound-uniqueness expectation wants two columns or more.
-            expectation=(
-                "ExpectCompoundColumnsToBeUnique"
-                if len(rule.columns) > 1
-                else "ExpectColumnValuesToBeUnique"
-            ),
-            kwargs=(
-                {"column_list": list(rule.columns)}
-                if len(rule.columns) > 1
-                else {"column": rule.columns[0]}
-            ),
-            keys=rule.columns,
-        )
-        for rule in config.table_grain
+        unique,
+        *(
+            Check(
+                name=rule.name,
+                severity=rule.severity,
+                description=rule.description,
+                table=rule.name,
+                # GX's compound-uniqueness expectation wants two columns or more.
+                expectation=(
+                    "ExpectCompoundColumnsToBeUnique"
+                    if len(rule.columns) > 1
+                    else "ExpectColumnValuesToBeUnique"
+                ),
+                kwargs=(
+                    {"column_list": list(rule.columns)}
+                    if len(rule.columns) > 1
+                    else {"column": rule.columns[0]}
+                ),
+                keys=rule.columns,
+            )
+            for rule in config.table_grain
+        ),
     ]
 
 
@@ -196,7 +217,7 @@ def _consistency_checks(catalog: Catalog, config: ChecksConfig) -> list[Check]:
                 severity=rule.severity,
                 description=(
                     f"{measure_label(rule.part)} <= {measure_label(rule.whole)} for every region, "
-                    "period and sex"
+                    "period and breakdown"
                 ),
                 table=consistency.at_most_table(rule),
                 expectation="ExpectColumnPairValuesAToBeGreaterThanB",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from techpact.transforms.catalog import CatalogError, load_catalog, parse_catalog
+from techpact.transforms.catalog import BREAKDOWN_COLUMNS, CatalogError, load_catalog, parse_catalog
 from techpact.transforms.runner import model_names, read_model_sql
 
 VALID_ENTRY = """
@@ -72,3 +72,23 @@ def test_an_id_defined_in_two_files_is_refused(tmp_path: Path) -> None:
     (tmp_path / "b.toml").write_text(VALID_ENTRY)
     with pytest.raises(CatalogError, match="x_share"):
         load_catalog(tmp_path)
+
+
+def test_breakdowns_are_the_known_breakdown_columns() -> None:
+    [indicator] = parse_catalog(
+        VALID_ENTRY + 'breakdowns = ["sex", "education_level"]\n', origin="test.toml"
+    ).indicators
+    assert indicator.breakdowns == ("sex", "education_level")
+    assert BREAKDOWN_COLUMNS == ("sex", "education_level")
+    with pytest.raises(CatalogError, match="field breakdowns"):
+        parse_catalog(VALID_ENTRY + 'breakdowns = ["education"]\n', origin="test.toml")
+
+
+def test_the_cbs_education_indicators_are_broken_down_by_education_level() -> None:
+    declared = {
+        i.id: i.breakdowns for i in load_catalog().indicators if "education_level" in i.breakdowns
+    }
+    assert declared == {
+        "students_by_level_residence": ("education_level",),
+        "graduates_by_level_residence": ("education_level",),
+    }

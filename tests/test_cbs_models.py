@@ -1,16 +1,13 @@
 """CBS loader, staging and indicator models, on DuckDB, from the generated sample fetches.
 
-The CBS labour indicators are active; the education ones are still pending (``*.toml.pending``,
-``*.sql.pending``) until the catalog has an education-level breakdown; these tests activate
-them in a temporary copy of ``transforms/`` so that what the lead will switch on is tested.
+The labour indicators (cbs_labour.toml) and the education indicators broken down by
+``education_level`` (cbs_education.toml) are active.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -31,7 +28,7 @@ from techpact.warehouse.loaders.cbs import load_raw
 
 TRANSFORMS = REPO_ROOT / "transforms"
 LABOUR_CATALOG = TRANSFORMS / "indicators" / "cbs_labour.toml"
-EDUCATION_CATALOG = TRANSFORMS / "indicators" / "cbs_education.toml.pending"
+EDUCATION_CATALOG = TRANSFORMS / "indicators" / "cbs_education.toml"
 LABOUR_IDS = {
     "labour_force",
     "employed_labour_force",
@@ -42,6 +39,7 @@ LABOUR_IDS = {
     "jobs_construction_share",
     "jobs_ict_share",
 }
+EDUCATION_IDS = {"students_by_level_residence", "graduates_by_level_residence"}
 
 
 def load_sample_module() -> ModuleType:
@@ -62,20 +60,17 @@ def sample_zone(tmp_path_factory: pytest.TempPathFactory) -> LandingZone:
     return zone
 
 
-@pytest.fixture
-def activated_transforms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of transforms/ with the pending CBS models switched on, used by the runner."""
-    root = tmp_path / "transforms"
-    for folder in ("staging", "models", "seeds"):
-        shutil.copytree(TRANSFORMS / folder, root / folder)
-    for pending in (root / "models").glob("*.sql.pending"):
-        pending.rename(pending.with_name(pending.name.removesuffix(".pending")))
-    monkeypatch.setattr(runner, "_sql_dir", lambda name: root / name)
-    yield root
-
-
 def labour_catalog() -> Catalog:
     return parse_catalog(LABOUR_CATALOG.read_text(encoding="utf-8"), origin=str(LABOUR_CATALOG))
+
+
+def education_catalog() -> Catalog:
+    text = EDUCATION_CATALOG.read_text(encoding="utf-8")
+    return parse_catalog(text, origin=str(EDUCATION_CATALOG))
+
+
+def cbs_catalog() -> Catalog:
+    return Catalog(indicators=labour_catalog().indicators + education_catalog().indicators)
 
 
 def test_the_labour_catalog_is_valid_and_uses_the_issue_ids() -> None:
@@ -87,10 +82,25 @@ def test_the_labour_catalog_is_valid_and_uses_the_issue_ids() -> None:
         assert (TRANSFORMS / "models" / f"{indicator.model}.sql").is_file()
 
 
-def test_every_pending_model_has_a_pending_catalog_entry() -> None:
-    text = LABOUR_CATALOG.read_text() + EDUCATION_CATALOG.read_text()
-    for pending in (TRANSFORMS / "models").glob("*.sql.pending"):
-        assert f'model = "{pending.name.removesuffix(".sql.pending")}"' in text, pending.name
+def test_the_education_catalog_is_active_and_broken_down_by_education_level() -> None:
+    catalog = education_catalog()
+    assert {i.id for i in catalog.indicators} == EDUCATION_IDS
+    resources = set(load_cbs_tables().resources)
+    for indicator in catalog.indicators:
+        assert indicator.breakdowns == ("education_level",), indicator.id
+        assert indicator.counted_by == "residence", indicator.id
+        assert set(indicator.resources) <= resources, indicator.id
+        assert (TRANSFORMS / "models" / f"{indicator.model}.sql").is_file()
+
+
+def test_the_education_models_are_active_and_every_pending_model_has_a_catalog_entry() -> None:
+    models = TRANSFORMS / "models"
+    assert not list(models.glob("*_by_level_residence.sql.pending"))
+    catalogs = "".join(
+        p.read_text(encoding="utf-8") for p in (TRANSFORMS / "indicators").glob("*.toml*")
+    )
+    for pending in models.glob("*.sql.pending"):
+        assert f'model = "{pending.name.removesuffix(".sql.pending")}"' in catalogs, pending.name
 
 
 def test_the_sample_fetches_are_generated_data_and_complete(sample_zone: LandingZone) -> None:
@@ -146,9 +156,7 @@ def test_the_loader_ignores_a_fetch_without_its_marker(
         load_raw(duckdb.connect(), zone, ["jobs_by_sector"])
 
 
-def test_the_labour_staging_model_splices_the_newest_classification(
-    activated_transforms: Path,
-) -> None:
+def test_the_labour_staging_model_splices_the_newest_classification() -> None:
     def raw(table: str, year: int, period: str, value: float) -> dict[str, object]:
         return {
             "source_dataset": table,
@@ -189,7 +197,7 @@ def test_the_labour_staging_model_splices_the_newest_classification(
 
 
 def test_the_labour_indicators_build_for_cr12_and_nl01_every_year(
-    activated_transforms: Path, sample_zone: LandingZone, tmp_path: Path
+    sample_zone: LandingZone, tmp_path: Path
 ) -> None:
     result = build_warehouse(
         tmp_path / "build.duckdb", landing=sample_zone, catalog=labour_catalog(), snapshot_id="t"
@@ -224,17 +232,15 @@ def test_the_labour_indicators_build_for_cr12_and_nl01_every_year(
     assert 0 < twente["jobs_ict_share"] < twente["jobs_industry_share"]
 
 
-def test_the_labour_indicators_pass_the_quality_gate(
-    activated_transforms: Path, sample_zone: LandingZone, tmp_path: Path
-) -> None:
-    """Every generic check (grain, not null, period format, range, unit, coverage of CR12 and
-    NL01, gemeente sums); the hand-written rules between DUO indicators are left out, as the
-    build holds only the CBS ones."""
+def test_the_cbs_indicators_pass_the_quality_gate(sample_zone: LandingZone, tmp_path: Path) -> None:
+    """Every generic check (grain with education_level, not null, period format, range, unit,
+    coverage of CR12 and NL01, gemeente sums); the rules between DUO indicators are left out, as
+    the build holds only the CBS ones."""
     from techpact.expectations.config import load_checks_config
     from techpact.expectations.gate import validate_build
     from techpact.expectations.suites import build_checks
 
-    catalog = labour_catalog()
+    catalog = cbs_catalog()
     path = tmp_path / "build.duckdb"
     build_warehouse(path, landing=sample_zone, catalog=catalog, snapshot_id="t")
     config = load_checks_config()
@@ -245,11 +251,17 @@ def test_the_labour_indicators_pass_the_quality_gate(
         path, build_checks(catalog, config), config, [i.id for i in catalog.indicators]
     )
     assert len(report.results) > 10
-    assert [r.name for r in report.results if r.blocks] == []
+    assert [r.name for r in report.results if not r.success] == []
+    with duckdb.connect(str(path), read_only=True) as con:
+        levels = con.execute(
+            "select distinct education_level from indicator_values "
+            "where indicator_id = 'graduates_by_level_residence' order by 1"
+        ).fetchall()
+    assert levels == [("hbo",), ("mbo",), ("total",), ("wo",)]
 
 
 def test_the_education_models_give_one_row_per_region_year_and_level(
-    activated_transforms: Path, sample_zone: LandingZone
+    sample_zone: LandingZone,
 ) -> None:
     con = duckdb.connect()
     runner.load_region_seed(con)
@@ -265,5 +277,74 @@ def test_the_education_models_give_one_row_per_region_year_and_level(
             f"list_sort(list(distinct education_level)) from {model}"
         ).fetchone()
         assert grain is not None
-        assert grain[0] == grain[1] == 3 * 5 * 3, model  # NL01, PV23, CR12 x 5 years x 3 levels
-        assert grain[2] == ["hbo", "mbo", "wo"]
+        # NL01, PV23, CR12 x 5 years x (3 levels + their total)
+        assert grain[0] == grain[1] == 3 * 5 * 4, model
+        assert grain[2] == ["hbo", "mbo", "total", "wo"]
+        mismatched = con.execute(
+            f"""
+            select region_code, period
+            from {model}
+            group by region_code, period
+            having sum(value) filter (where education_level = 'total')
+                <> sum(value) filter (where education_level <> 'total')
+            """
+        ).fetchall()
+        assert mismatched == [], model
+
+
+def test_an_education_total_needs_all_three_levels() -> None:
+    con = duckdb.connect()
+    con.execute(
+        """
+        create table stg_cbs__students_by_education_residence as
+        select * from (values
+            ('CR12', '2022/23', 'school_year', false, 'mbo', 100.0, '85701NED', 'a'),
+            ('CR12', '2022/23', 'school_year', false, 'hbo', 50.0, '85701NED', 'a'),
+            ('CR12', '2022/23', 'school_year', false, 'wo', 20.0, '85701NED', 'a'),
+            ('NL01', '2022/23', 'school_year', false, 'mbo', 900.0, '85701NED', 'a'),
+            ('NL01', '2022/23', 'school_year', false, 'hbo', null, '85701NED', 'a')
+        ) as t(region_code, period, period_type, is_provisional, education_level,
+            student_count, source_dataset, source_sha256)
+        """
+    )
+    runner.materialise(con, "models", "students_by_level_residence")
+    rows = con.execute(
+        "select region_code, education_level, value from students_by_level_residence "
+        "order by region_code, education_level"
+    ).fetchall()
+    assert rows == [
+        ("CR12", "hbo", 50.0),
+        ("CR12", "mbo", 100.0),
+        ("CR12", "total", 170.0),
+        ("CR12", "wo", 20.0),
+        ("NL01", "mbo", 900.0),  # hbo unknown, wo absent: no total
+    ]
+
+
+def test_the_wide_views_show_the_value_where_every_breakdown_is_total(
+    sample_zone: LandingZone, tmp_path: Path
+) -> None:
+    path = tmp_path / "build.duckdb"
+    build_warehouse(path, landing=sample_zone, catalog=cbs_catalog(), snapshot_id="t")
+    with duckdb.connect(str(path), read_only=True) as con:
+        wide = con.execute(
+            """
+            select period, students_by_level_residence from action_point_1
+            where region_code = 'CR12' and period_type = 'school_year' order by period
+            """
+        ).fetchall()
+        long = con.execute(
+            """
+            select period, value from indicator_values
+            where indicator_id = 'students_by_level_residence' and region_code = 'CR12'
+                and sex = 'total' and education_level = 'total'
+            order by period
+            """
+        ).fetchall()
+        rows_per_cell = con.execute(
+            "select max(n) from (select count(*) as n from action_point_1 "
+            "group by region_code, period)"
+        ).fetchone()
+    assert len(wide) == 5
+    assert wide == long
+    assert rows_per_cell == (1,)

@@ -1,4 +1,5 @@
-"""The DUO loader: several landed files per resource, one year from one file, sibling totals."""
+"""The DUO loader: several landed files per resource, one year from one file, sibling totals,
+and data lines that repeat another line's key (the audit table source_duplicates)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, shared_file
 
+from techpact.sources.duo import parse_duo_file
 from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandingZone
 from techpact.warehouse.loaders import BuildError
@@ -140,3 +142,121 @@ def test_sibling_totals_that_disagree_are_reported_per_year(tmp_path: Path) -> N
     assert mismatches[columns].values.tolist() == [
         ["hbo_enrolment_by_sex", "hbo_enrolment_by_programme", 2023, 40, 52]
     ]
+
+
+def test_a_repeated_line_is_counted_once_when_siblings_are_compared(tmp_path: Path) -> None:
+    # The by-sex file repeats its 300 line: summed, 630 against 330 would be a mismatch. The
+    # siblings agree on the true total; the repetition is the gate's source_rows_unique's job.
+    con = sibling_tables(tmp_path, [(2022, "MAN", 300), (2022, "MAN", 300)], [(2022, 300)])
+    assert duo_loader.sibling_total_mismatches(con).empty
+    assert duo_loader.find_source_duplicates(con)["line_numbers"].tolist() == ["2, 3"]
+
+
+# --- repeated data lines ------------------------------------------------------------------------
+
+
+def load_fixture(root: Path, fixture: str, resource: str) -> duckdb.DuckDBPyConnection:
+    zone = LandingZone(root)
+    land(zone, (FIXTURES / "duo" / fixture).read_bytes(), resource, OLD, fixture)
+    con = duckdb.connect()
+    duo_loader.load_raw(con, zone, [resource])
+    return con
+
+
+def test_a_repeated_current_line_is_listed_with_its_file_key_and_both_lines(
+    tmp_path: Path,
+) -> None:
+    con = load_fixture(tmp_path, "duplicate_rows.csv", "hbo_enrolment_by_sex")
+
+    [found] = duo_loader.find_source_duplicates(con).to_dict("records")
+
+    assert found["source"] == "duo"
+    assert found["resource"] == "hbo_enrolment_by_sex"
+    assert found["file_name"] == "duplicate_rows.csv"
+    assert found["year"] == 2023
+    assert found["line_numbers"] == "2, 3"
+    assert found["row_count"] == 2
+    assert found["duplicate_key"].startswith("2023 | hbo | Utrecht | GM0344 | Utrecht | ")
+    assert "source_file" not in found["duplicate_key"]
+
+
+def test_a_repeated_legacy_line_is_listed_once_per_year(tmp_path: Path) -> None:
+    # Wide: each of the two identical lines holds 2018 and 2019.
+    con = load_fixture(tmp_path, "legacy_duplicate_rows.csv", "hbo_inflow_by_programme")
+
+    found = duo_loader.find_source_duplicates(con)
+
+    assert found[["year", "line_numbers", "row_count"]].values.tolist() == [
+        [2018, "2, 3", 2],
+        [2019, "2, 3", 2],
+    ]
+
+
+def test_lines_that_differ_in_any_text_column_are_not_repeated(tmp_path: Path) -> None:
+    con = sibling_tables(tmp_path, [(2022, "MAN", 30), (2022, "VROUW", 30)], [(2022, 60)])
+    assert duo_loader.find_source_duplicates(con).empty
+
+
+def test_the_audit_table_is_written_typed_and_empty_without_raw_tables(tmp_path: Path) -> None:
+    path = tmp_path / "build.duckdb"
+    with duckdb.connect() as con:
+        assert duo_loader.write_source_duplicates(con, path) == 0
+    with duckdb.connect(str(path), read_only=True) as out:
+        columns = out.execute("describe source_duplicates").fetchall()
+        assert out.execute("select count(*) from source_duplicates").fetchone() == (0,)
+    assert [(name, kind) for name, kind, *_ in columns] == [
+        ("source", "VARCHAR"),
+        ("resource", "VARCHAR"),
+        ("file_name", "VARCHAR"),
+        ("source_sha256", "VARCHAR"),
+        ("year", "INTEGER"),
+        ("duplicate_key", "VARCHAR"),
+        ("line_numbers", "VARCHAR"),
+        ("row_count", "BIGINT"),
+    ]
+
+
+def test_write_source_duplicates_logs_each_repeated_key(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    con = load_fixture(tmp_path, "duplicate_rows.csv", "hbo_enrolment_by_sex")
+    with caplog.at_level(logging.WARNING):
+        assert duo_loader.write_source_duplicates(con, tmp_path / "build.duckdb") == 1
+    assert "duplicate_rows.csv repeats a data line at lines 2, 3" in caplog.text
+
+
+REAL_FILES = {
+    "duo/onderwijsdata_ckan_2026/ingeschrevenengeslhbo.csv": "p01hoinges",
+    "duo/onderwijsdata_ckan_2026/ingeschrevenenhbo.csv": "p01hoinges",
+    "duo/onderwijsdata_ckan_2026/eerstejaarsingeschrevenenhbo.csv": "p02ho1ejrs",
+    "duo/onderwijsdata_ckan_2026/gediplomeerdenhbo.csv": "p04hogdipl",
+    "duo/onderwijsdata_ckan_2026/01.-instellingen-hbo-en-wo.csv": "adressen-ho",
+    "duo/open_onderwijsdata_legacy_2019/hbo_inscriptions_2019.csv": "p02ho1ejrs",
+    "duo/open_onderwijsdata_legacy_2019/wo_inscriptions_2019.csv": "p02ho1ejrs",
+    "duo/open_onderwijsdata_legacy_2019/hbo_gediplomeerden_2019.csv": "p04hogdipl",
+    "duo/open_onderwijsdata_legacy_2019/mbo_inscriptions_2019_EXCERPT_first100_plus_27YU.csv": (
+        "mbo-deelnemers"
+    ),
+}
+
+
+@pytest.mark.parametrize(("name", "dataset"), REAL_FILES.items(), ids=lambda v: str(v))
+def test_no_real_duo_file_repeats_a_data_line(tmp_path: Path, name: str, dataset: str) -> None:
+    # Why source_rows_unique can be critical: the real portal and legacy files never repeat a
+    # key (text columns + year), so a repeated line is a broken file, not DUO's way of writing.
+    path = shared_file(name)
+    resource = parse_duo_file(path.read_bytes(), path.name, dataset=dataset).resource
+    zone = LandingZone(tmp_path)
+    zone.land_bytes(
+        path.read_bytes(),
+        source="duo",
+        dataset=dataset,
+        resource=resource,
+        file_name=path.name,
+        media_type="text/csv",
+    )
+    with duckdb.connect() as con:
+        duo_loader.load_raw(con, zone, [resource])
+        rows = con.execute(f"select count(*) from raw_duo__{resource}").fetchone()
+        assert rows is not None and rows[0] > 50
+        assert duo_loader.find_source_duplicates(con).empty

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_quality_gate import indicator_row, write_build
+from test_quality_gate import TOTALS, indicator_row, write_build
 
 from techpact.expectations.config import ChecksConfig, load_checks_config
 from techpact.expectations.gate import CheckResult, QualityReport, read_tables, run_checks
@@ -68,7 +68,7 @@ def result(report: QualityReport, name: str) -> CheckResult:
 
 
 def key(region_code: str, period: str = PERIOD) -> dict:
-    return {"region_code": region_code, "period": period, "sex": "total"}
+    return {"region_code": region_code, "period": period, **TOTALS}
 
 
 def set_value(frame: pd.DataFrame, indicator_id: str, region: str, value: float) -> pd.DataFrame:
@@ -191,7 +191,7 @@ def test_a_corop_that_differs_from_the_sum_of_its_gemeenten_fails(tmp_path, conf
     gemeente_sum = result(report, GEMEENTE_SUM)
     assert (gemeente_sum.success, gemeente_sum.unexpected_count) == (False, 1)
     assert gemeente_sum.failing_keys == (
-        {"indicator_id": HBO_COUNT, "region_code": "CR12", "period": "2023/24", "sex": "total"},
+        {"indicator_id": HBO_COUNT, "region_code": "CR12", "period": "2023/24", **TOTALS},
     )
     assert report.blocked
 
@@ -311,3 +311,83 @@ def test_rule_names_must_be_unique(tmp_path) -> None:
 
     with pytest.raises(ValueError, match="mbo_technical_level2_within_total"):
         load_checks_config(path)
+
+
+# --- HBO technology <= all HBO students, and its share --------------------------------------------
+
+HBO_TOTAL = "hbo_enrolment_total"
+HBO_IDS = [HBO_COUNT, HBO_TOTAL, HBO_SHARE]
+
+
+def hbo_rows(region: str, sex: str, technology: float, total: float) -> list[dict]:
+    rows = [
+        indicator_row(HBO_COUNT, region, PERIOD, technology, "count"),
+        indicator_row(HBO_TOTAL, region, PERIOD, total, "count"),
+        indicator_row(HBO_SHARE, region, PERIOD, technology / total, "fraction"),
+    ]
+    return [{**row, "sex": sex} for row in rows]
+
+
+def valid_hbo() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            *hbo_rows("CR12", "total", 5000, 17000),
+            *hbo_rows("CR12", "female", 800, 9000),
+            *hbo_rows("NL01", "total", 95000, 460000),
+            *hbo_rows("NL01", "female", 20000, 240000),
+        ]
+    )
+
+
+def test_valid_hbo_counts_pass_and_every_sex_is_compared(tmp_path, config, checks) -> None:
+    report = validate(tmp_path, valid_hbo(), config, checks, HBO_IDS)
+
+    assert report.failures == ()
+    tables = read_tables(tmp_path / "build.duckdb", config, HBO_IDS)
+    at_most = tables["at_most__hbo_enrolment_technology_within_total"]
+    assert sorted(zip(at_most["region_code"], at_most["sex"], strict=True)) == [
+        ("CR12", "female"),
+        ("CR12", "total"),
+        ("NL01", "female"),
+        ("NL01", "total"),
+    ]
+    assert len(tables["share__hbo_enrolment_technology_share_recomputed"]) == 4
+
+
+def test_hbo_technology_above_all_hbo_students_fails(tmp_path, config, checks) -> None:
+    frame = valid_hbo()
+    mask = (
+        (frame["indicator_id"] == HBO_COUNT)
+        & (frame["region_code"] == "CR12")
+        & (frame["sex"] == "female")
+    )
+    frame.loc[mask, "value"] = 9500  # women in technology above all women at Twente locations
+
+    report = validate(tmp_path, frame, config, checks, HBO_IDS)
+
+    within = result(report, "hbo_enrolment_technology_within_total")
+    assert (within.success, within.severity, within.unexpected_count) == (False, "critical", 1)
+    assert within.failing_keys == ({**key("CR12"), "sex": "female"},)
+    share = result(report, "hbo_enrolment_technology_share_recomputed")
+    assert share.failing_keys == ({**key("CR12"), "sex": "female"},)
+    assert report.blocked
+
+
+def test_rules_compare_each_breakdown_value_separately(tmp_path, config, checks) -> None:
+    # Two rows per measure that differ only in education_level: each pair is compared on its
+    # own, so the too-large 'wo' part fails and the 'hbo' one passes.
+    rows = []
+    for level, technology, total in (("hbo", 10, 100), ("wo", 50, 20)):
+        rows += [
+            {
+                **indicator_row(HBO_COUNT, "CR12", PERIOD, technology, "count"),
+                "education_level": level,
+            },
+            {**indicator_row(HBO_TOTAL, "CR12", PERIOD, total, "count"), "education_level": level},
+        ]
+
+    report = validate(tmp_path, pd.DataFrame(rows), config, checks, [HBO_COUNT, HBO_TOTAL])
+
+    within = result(report, "hbo_enrolment_technology_within_total")
+    assert within.unexpected_count == 1
+    assert within.failing_keys == ({**key("CR12"), "education_level": "wo"},)

@@ -8,6 +8,7 @@ the last published snapshot being the clean build.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -20,12 +21,15 @@ from techpact.expectations.gate import QualityReport, validate_build
 from techpact.expectations.report import summary_markdown
 from techpact.expectations.suites import Check, build_checks
 from techpact.sources.landing import LandingZone
-from techpact.transforms.catalog import Catalog, load_catalog
+from techpact.transforms.catalog import BREAKDOWN_COLUMNS, Catalog, load_catalog
 from techpact.warehouse.build import build_warehouse
 
 COUNT = "hbo_enrolment_technology"
 SHARE = "hbo_enrolment_technology_share"
-HBO_IDS = [COUNT, SHARE]
+TOTAL = "hbo_enrolment_total"
+HBO_IDS = [COUNT, SHARE, TOTAL]
+# Every breakdown column at 'total' (sex, education_level).
+TOTALS = dict.fromkeys(BREAKDOWN_COLUMNS, "total")
 PERIOD = "2022/23"
 
 
@@ -79,7 +83,7 @@ CORRUPTIONS = [
             and sex = 'total'
         """,
         "grain_unique",
-        {"indicator_id": COUNT, "region_code": "GM0153", "period": PERIOD, "sex": "total"},
+        {"indicator_id": COUNT, "region_code": "GM0153", "period": PERIOD, **TOTALS},
         id="duplicated-row",
     ),
     pytest.param(
@@ -89,24 +93,24 @@ CORRUPTIONS = [
             and sex = 'female'
         """,
         f"value_range__{COUNT}",
-        {"indicator_id": COUNT, "region_code": "GM0153", "period": PERIOD, "sex": "female"},
+        {
+            "indicator_id": COUNT,
+            "region_code": "GM0153",
+            "period": PERIOD,
+            **TOTALS,
+            "sex": "female",
+        },
         id="negative-count",
     ),
     pytest.param(
-        # MBO level-4 technical students above all MBO technical students (Twente).
+        # Twente's HBO technology students above all its HBO students.
         """
-        insert into indicator_values by name
-        select
-            indicator_id, 'CR12' as region_code, 'Twente' as region_name,
-            'corop' as region_level, $period as period, 'school_year' as period_type,
-            'total' as sex, value, 'count' as unit, 0 as suppressed_cell_count,
-            'duo' as source, 'test' as source_dataset, '' as source_sha256,
-            '20261129T000000Z-000000' as snapshot_id
-        from (values ('mbo_technical_students', 100.0),
-                     ('mbo_technical_students_level4', 120.0)) as t(indicator_id, value)
+        update indicator_values set value = 10 * value
+        where indicator_id = $count and region_code = 'CR12' and period = $period
+            and sex = 'total'
         """,
-        "mbo_technical_level4_within_total",
-        {"region_code": "CR12", "period": PERIOD, "sex": "total"},
+        "hbo_enrolment_technology_within_total",
+        {"region_code": "CR12", "period": PERIOD, **TOTALS},
         id="technology-count-above-its-total",
     ),
     pytest.param(
@@ -123,7 +127,7 @@ CORRUPTIONS = [
             and sex = 'total'
         """,
         f"value_range__{SHARE}",
-        {"indicator_id": SHARE, "region_code": "CR12", "period": PERIOD, "sex": "total"},
+        {"indicator_id": SHARE, "region_code": "CR12", "period": PERIOD, **TOTALS},
         id="share-above-1",
     ),
     pytest.param(
@@ -159,3 +163,71 @@ def test_each_corruption_blocks_with_the_check_and_failing_keys_named(
     assert f"| {check_name} | critical |" in summary
     named = failing_key.get("region_code") or failing_key["indicator_id"]
     assert named in summary
+
+
+# --- a duplicated data line in a landed DUO file ------------------------------------------------
+
+ENROLMENT_FILE = "ingeschrevenengeslhbo.csv"
+# Enschede (GM0153), 2023, Saxion bachelor TECHNIEK, men: one line of the sample file.
+DUPLICATED_LINE = (
+    b'"2023","Overijssel","0153","Enschede","reguliere inst.","bachelor","23AH",'
+    b'"Saxion Hogeschool","TECHNIEK","n.v.t. (techniek)","MAN",'
+)
+
+
+def landing_with_a_duplicated_line(root: Path) -> tuple[Path, int]:
+    """A copy of the sample landing zone whose HBO enrolment file repeats one data line right
+    after itself; returns the zone and the line number (header = 1) of the original."""
+    [original] = SAMPLE_LANDING.glob(f"duo/p01hoinges/*/{ENROLMENT_FILE}")
+    shutil.copytree(SAMPLE_LANDING, root)
+    shutil.rmtree(root / original.parent.relative_to(SAMPLE_LANDING))
+    manifest = json.loads((original.parent / "manifest.json").read_text())
+    lines = original.read_bytes().split(b"\r\n")
+    [index] = [n for n, line in enumerate(lines) if line.startswith(DUPLICATED_LINE)]
+    lines.insert(index + 1, lines[index])
+    LandingZone(root).land_bytes(
+        b"\r\n".join(lines),
+        **{k: manifest[k] for k in ("source", "dataset", "resource", "file_name", "media_type")},
+        fetched_at=manifest["fetched_at"],
+        is_sample_data=True,
+        note="test: one data line duplicated",
+    )
+    return root, index + 1
+
+
+def test_a_duplicated_line_in_a_landed_duo_file_blocks_naming_the_file_and_lines(
+    tmp_path, config, checks
+) -> None:
+    landing, line = landing_with_a_duplicated_line(tmp_path / "landing")
+    catalog = load_catalog()
+    build = build_warehouse(
+        tmp_path / "build.duckdb",
+        landing=LandingZone(landing),
+        catalog=catalog,
+        snapshot_id="20261129T000000Z-000000",
+    )
+
+    report = validate_build(build.path, checks, config, [i.id for i in catalog.indicators])
+
+    assert report.blocked
+    # Counted twice, the line is still consistent everywhere else: only this check sees it.
+    assert [r.name for r in report.failures] == ["source_rows_unique"]
+    [failed] = report.failures
+    assert (failed.severity, failed.unexpected_count) == ("critical", 1)
+    [key] = failed.failing_keys
+    assert key["file_name"] == ENROLMENT_FILE
+    assert key["resource"] == "hbo_enrolment_by_sex"
+    assert key["line_numbers"] == f"{line}, {line + 1}"
+    assert key["duplicate_key"].startswith("2023 | ")
+    assert {"Enschede", "TECHNIEK", "male"} <= set(key["duplicate_key"].split(" | "))
+    summary = summary_markdown(report, run_id="20261129T000000Z-000000")
+    assert "| source_rows_unique | critical |" in summary
+    assert f"{line}, {line + 1}" in summary
+    with duckdb.connect(str(build.path), read_only=True) as con:
+        audit = con.execute("select file_name, year, row_count from source_duplicates").fetchall()
+    assert audit == [(ENROLMENT_FILE, 2023, 2)]
+
+
+def test_the_clean_sample_landing_zone_has_no_duplicated_line(clean_build) -> None:
+    with duckdb.connect(str(clean_build), read_only=True) as con:
+        assert con.execute("select count(*) from source_duplicates").fetchone() == (0,)

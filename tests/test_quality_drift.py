@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
-from test_quality_gate import indicator_row, write_build
+from test_quality_gate import TOTALS, indicator_row, write_build
 
 from techpact.expectations.config import ChecksConfig, load_checks_config
+from techpact.expectations.drift import read_previous_values
 from techpact.expectations.gate import CheckResult, QualityReport, read_tables, run_checks
 from techpact.expectations.suites import Check, build_checks
 from techpact.transforms.catalog import load_catalog
@@ -33,7 +35,12 @@ DRIFT_CHECKS = (
 
 @pytest.fixture(scope="module")
 def config() -> ChecksConfig:
-    return load_checks_config()
+    """The bundled checks without the share rules: these frames hold the technology count and
+    share, not the share's denominator (test_quality_consistency covers the share rules)."""
+    config = load_checks_config()
+    return config.model_copy(
+        update={"consistency": config.consistency.model_copy(update={"share": ()})}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -181,14 +188,14 @@ def test_a_new_value_jumping_year_on_year_is_a_warning(tmp_path, config, checks)
             "indicator_id": COUNT,
             "region_code": "CR12",
             "period": "2024/25",
-            "sex": "total",
+            **TOTALS,
             "previous_period": "2023/24",
         },
         {
             "indicator_id": SHARE,
             "region_code": "NL01",
             "period": "2024/25",
-            "sex": "total",
+            **TOTALS,
             "previous_period": "2023/24",
         },
     )
@@ -251,3 +258,17 @@ def test_the_baseline_is_the_published_file_once_something_was_published(tmp_pat
     (settings.published_dir / "current.json").write_text('{"snapshot_id": "x"}')
 
     assert published_baseline(settings) == settings.published_path
+
+
+def test_a_published_snapshot_from_before_a_breakdown_reads_it_as_total(tmp_path) -> None:
+    # An older published file has no education_level column: its rows meant 'total'.
+    frame = pd.DataFrame(rows()).drop(columns=["education_level"], errors="ignore")
+    previous = tmp_path / "old.duckdb"
+    with duckdb.connect(str(previous)) as con:
+        con.register("frame", frame)
+        con.execute("create table indicator_values as select * from frame")
+
+    read = read_previous_values(previous)
+
+    assert set(read["education_level"]) == {"total"}
+    assert len(read) == len(frame)

@@ -23,28 +23,47 @@ from techpact.expectations.gate import (
     validate_build,
 )
 from techpact.expectations.suites import COVERAGE, INDICATOR_VALUES, Check, build_checks
-from techpact.transforms.catalog import load_catalog
+from techpact.transforms.catalog import BREAKDOWN_COLUMNS, load_catalog
+from techpact.warehouse.loaders.duo import source_duplicates_sql
 
 COUNT = "hbo_enrolment_technology"
 SHARE = "hbo_enrolment_technology_share"
+TOTAL = "hbo_enrolment_total"
+SHARE_RECOMPUTED = "hbo_enrolment_technology_share_recomputed"
 REGIONS = {
     "CR12": ("Twente", "corop"),
     "NL01": ("Nederland", "land"),
     "GM0153": ("Enschede", "gemeente"),
 }
 PERIODS = ("2020/21", "2021/22")
-UNITS = {COUNT: "count", SHARE: "fraction"}
-INDICATOR_IDS = [COUNT, SHARE]
+UNITS = {COUNT: "count", SHARE: "fraction", TOTAL: "count"}
+INDICATOR_IDS = [COUNT, SHARE, TOTAL]
 GEMEENTE_SUM = "corop_equals_sum_of_gemeenten"
+# Every breakdown column at 'total': the key part of a row without breakdown.
+TOTALS = dict.fromkeys(BREAKDOWN_COLUMNS, "total")
+
+
+def with_breakdowns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every breakdown column it lacks added as 'total', after ``period_type``
+    and the breakdowns it has (the place they take in indicator_values)."""
+    frame = frame.copy()
+    for column in BREAKDOWN_COLUMNS:
+        if column not in frame.columns:
+            after = [c for c in ("period_type", *BREAKDOWN_COLUMNS) if c in frame.columns]
+            position = frame.columns.get_loc(after[-1]) + 1 if after else len(frame.columns)
+            frame.insert(position, column, "total")
+    return frame
 
 
 def valid_frame() -> pd.DataFrame:
-    """Both indicators x CR12, NL01, GM0153 x two school years, sex total: 12 valid rows."""
+    """HBO technology students, all HBO students and the share x CR12, NL01, GM0153 x two school
+    years, no breakdown: 18 valid rows (technology 1000, 1010 of 4000, 4040: share 0.25)."""
+    values = {COUNT: (1000.0, 1010.0), TOTAL: (4000.0, 4040.0), SHARE: (0.25, 0.25)}
     rows = []
     for indicator_id, unit in UNITS.items():
         for region_code, (region_name, region_level) in REGIONS.items():
             for i, period in enumerate(PERIODS):
-                value = 1000.0 + 10 * i if unit == "count" else 0.25 + 0.01 * i
+                value = values[indicator_id][i]
                 rows.append(
                     {
                         "indicator_id": indicator_id,
@@ -77,7 +96,7 @@ REGION_NAMES = {
 def indicator_row(
     indicator_id: str, region_code: str, period: str, value: float | None, unit: str
 ) -> dict[str, Any]:
-    """One indicator_values row (sex total) for hand-made test builds."""
+    """One indicator_values row (every breakdown total) for hand-made test builds."""
     region_name, region_level = REGION_NAMES.get(region_code, (region_code, "gemeente"))
     return {
         "indicator_id": indicator_id,
@@ -106,12 +125,17 @@ REGION_ROWS = [
 
 
 def write_build(path: Path, frame: pd.DataFrame) -> Path:
-    """A DuckDB build file holding `frame` as table indicator_values.
+    """A DuckDB build file holding `frame` as table indicator_values (breakdown columns it
+    lacks are added as 'total').
 
     Beside it, what the other checks read: a small region table (Enschede and Hengelo in
-    Twente) and an indicator_catalog with one row per indicator in `frame`.
+    Twente), an indicator_catalog with one row per indicator in `frame`, and the audit table
+    source_duplicates, empty (no raw DUO table: no repeated line).
     """
+    frame = with_breakdowns(frame)
     with duckdb.connect(str(path)) as con:
+        sql, params = source_duplicates_sql(con)
+        con.execute(f"create table source_duplicates as {sql}", params)
         con.execute(
             "create table region (region_code varchar, region_name varchar, "
             "region_level varchar, corop_code varchar)"
@@ -134,12 +158,7 @@ def _tables(tmp_path: Path, frame: pd.DataFrame, config: ChecksConfig) -> dict[s
 
 
 def _key(indicator_id: str, region_code: str | None, period: str) -> dict[str, Any]:
-    return {
-        "indicator_id": indicator_id,
-        "region_code": region_code,
-        "period": period,
-        "sex": "total",
-    }
+    return {"indicator_id": indicator_id, "region_code": region_code, "period": period, **TOTALS}
 
 
 def _row_mask(frame: pd.DataFrame, indicator_id: str, region_code: str, period: str) -> pd.Series:
@@ -239,8 +258,8 @@ FAILING_CASES = [
         "grain_unique",
         2,  # both copies are unexpected; they share one key, reported once
         [_key(COUNT, "GM0153", "2020/21")],
-        # Enschede counted twice no longer sums to Twente.
-        {"grain_unique", GEMEENTE_SUM},
+        # Enschede counted twice no longer sums to Twente, nor divides to its share.
+        {"grain_unique", GEMEENTE_SUM, SHARE_RECOMPUTED},
         id="duplicated-row",
     ),
     pytest.param(
@@ -248,8 +267,8 @@ FAILING_CASES = [
         f"value_range__{COUNT}",
         1,
         [_key(COUNT, "GM0153", "2021/22")],
-        # Enschede's count no longer sums to Twente's.
-        {f"value_range__{COUNT}", GEMEENTE_SUM},
+        # Enschede's count no longer sums to Twente's, nor divides to its share.
+        {f"value_range__{COUNT}", GEMEENTE_SUM, SHARE_RECOMPUTED},
         id="negative-count",
     ),
     pytest.param(
@@ -257,7 +276,8 @@ FAILING_CASES = [
         f"value_range__{SHARE}",
         1,
         [_key(SHARE, "CR12", "2020/21")],
-        {f"value_range__{SHARE}"},
+        # 1.2 is not technology / all students either.
+        {f"value_range__{SHARE}", SHARE_RECOMPUTED},
         id="share-above-one",
     ),
     pytest.param(
@@ -265,7 +285,8 @@ FAILING_CASES = [
         "not_null__region_code",
         1,
         [_key(SHARE, None, "2021/22")],
-        {"not_null__region_code"},
+        # A share of no region has no numerator or denominator to be recomputed from.
+        {"not_null__region_code", SHARE_RECOMPUTED},
         id="null-region-code",
     ),
     pytest.param(
@@ -274,8 +295,13 @@ FAILING_CASES = [
         1,
         [_key(COUNT, "GM0153", "2021-22")],
         # Not a school year either; the stray period has data (GM0153) but neither CR12 nor
-        # NL01, so coverage fails too.
-        {"period_format", "period_format__school_year", "required_regions_present"},
+        # NL01, so coverage fails too, and Enschede's 2021/22 share lost its numerator.
+        {
+            "period_format",
+            "period_format__school_year",
+            "required_regions_present",
+            SHARE_RECOMPUTED,
+        },
         id="malformed-period",
     ),
     pytest.param(
@@ -369,8 +395,15 @@ def test_an_indicator_without_any_rows_fails_coverage(
 def test_a_failing_warning_check_publishes_with_warnings(
     tmp_path: Path, config: ChecksConfig
 ) -> None:
+    # A share of 1.5 fails its range and its recomputation: both made warnings here.
+    shares = tuple(
+        rule.model_copy(update={"severity": "warning"}) for rule in config.consistency.share
+    )
     warning_config = config.model_copy(
-        update={"value_range": config.value_range.model_copy(update={"severity": "warning"})}
+        update={
+            "value_range": config.value_range.model_copy(update={"severity": "warning"}),
+            "consistency": config.consistency.model_copy(update={"share": shares}),
+        }
     )
     frame = valid_frame()
     frame.loc[_row_mask(frame, SHARE, "GM0153", PERIODS[0]), "value"] = 1.5
@@ -380,7 +413,7 @@ def test_a_failing_warning_check_publishes_with_warnings(
     )
 
     assert _result(report, f"value_range__{SHARE}").success is False
-    assert {r.name for r in report.failures} == {f"value_range__{SHARE}"}
+    assert {r.name for r in report.failures} == {f"value_range__{SHARE}", SHARE_RECOMPUTED}
     assert not report.blocked
     assert report.status == "passed_with_warnings"
 
@@ -408,7 +441,13 @@ def test_value_range_description_names_an_open_upper_bound(checks: list[Check]) 
 
 def test_load_checks_config_reads_the_bundled_file(config: ChecksConfig) -> None:
     assert config.coverage.required_regions == ("CR12", "NL01")
-    assert config.grain.columns == ("indicator_id", "region_code", "period", "sex")
+    assert config.grain.columns == (
+        "indicator_id",
+        "region_code",
+        "period",
+        "sex",
+        "education_level",
+    )
 
 
 def _bundled_checks_toml() -> str:

@@ -112,6 +112,38 @@ def test_technology_count_is_broken_down_by_sex(
     ]
 
 
+def test_all_hbo_students_count_every_sector_and_their_suppressed_cells(
+    twente_and_elsewhere: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = [r for r in indicator(twente_and_elsewhere, "hbo_enrolment_total") if r[2] == "total"]
+    assert rows == [
+        ("CR12", "2022/23", "total", 110.0, 1),
+        ("GM0153", "2022/23", "total", 100.0, 1),
+        ("GM0164", "2022/23", "total", 10.0, 0),
+        ("NL01", "2022/23", "total", 510.0, 1),
+        ("PV23", "2022/23", "total", 110.0, 1),
+    ]
+
+
+def test_the_share_is_technology_over_all_hbo_students(
+    twente_and_elsewhere: duckdb.DuckDBPyConnection,
+) -> None:
+    mismatched = twente_and_elsewhere.execute(
+        """
+        select share.region_code, share.sex
+        from hbo_enrolment_technology_share as share
+        inner join hbo_enrolment_technology as technology using (region_code, period, sex)
+        inner join hbo_enrolment_total as total using (region_code, period, sex)
+        where share.value <> technology.value / total.value
+        """
+    ).fetchall()
+    compared = twente_and_elsewhere.execute(
+        "select count(*) from hbo_enrolment_technology_share"
+    ).fetchone()
+    assert mismatched == []
+    assert compared is not None and compared[0] >= 5
+
+
 def test_share_divides_summed_numerator_by_summed_denominator(
     twente_and_elsewhere: duckdb.DuckDBPyConnection,
 ) -> None:

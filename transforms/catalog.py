@@ -5,12 +5,16 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
-BREAKDOWN_COLUMNS = ("sex",)
+# Breakdown columns of indicator_values, in column order. An indicator declares the ones it has;
+# the others hold 'total' for its rows. Values: sex = male | female | unknown | total;
+# education_level = mbo | hbo | wo | total.
+Breakdown = Literal["sex", "education_level"]
+BREAKDOWN_COLUMNS: tuple[str, ...] = get_args(Breakdown)
 
 
 class CatalogError(ValueError):
@@ -41,7 +45,7 @@ class Indicator(BaseModel):
     resources: tuple[str, ...] = Field(min_length=1)
     counted_by: Literal["programme_location", "residence", "workplace", "institution"]
     model: str = Field(pattern=IDENTIFIER)
-    breakdowns: tuple[Literal["sex"], ...] = ()
+    breakdowns: tuple[Breakdown, ...] = ()
     valid_min: float | None = None
     valid_max: float | None = None
     direction: Literal["higher_is_better", "lower_is_better", "neutral"]

@@ -164,7 +164,11 @@ def _check_model_columns(
 
 
 def _union_indicator_rows(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
-    """All indicator models in one long table; absent breakdowns hold 'total'."""
+    """All indicator models in one long table; absent breakdowns hold 'total'.
+
+    A model may also return ``source_dataset`` per row (e.g. the CBS table id of each spliced
+    classification year); otherwise it is null and the catalog's dataset applies.
+    """
     parts = []
     for indicator in catalog.indicators:
         breakdowns = ", ".join(
@@ -172,8 +176,14 @@ def _union_indicator_rows(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> N
             for b in BREAKDOWN_COLUMNS
         )
         columns = ", ".join(f'"{c}"' for c in INDICATOR_MODEL_COLUMNS)
+        model_columns = {row[0] for row in con.execute(f'describe "{indicator.model}"').fetchall()}
+        dataset = (
+            '"source_dataset"::varchar as source_dataset'
+            if "source_dataset" in model_columns
+            else "null::varchar as source_dataset"
+        )
         parts.append(
-            f"select '{indicator.id}' as indicator_id, {columns}, {breakdowns} "
+            f"select '{indicator.id}' as indicator_id, {columns}, {dataset}, {breakdowns} "
             f'from "{indicator.model}"'
         )
     con.execute("create or replace table indicator_rows as " + "\nunion all\n".join(parts))

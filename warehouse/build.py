@@ -18,7 +18,7 @@ from techpact.sources.landing import LandedFile, LandingZone
 from techpact.transforms.catalog import Catalog
 from techpact.transforms.runner import load_region_seed, run_models
 from techpact.warehouse.loaders import BuildError, loader_for
-from techpact.warehouse.loaders.duo import sibling_total_mismatches
+from techpact.warehouse.loaders.duo import sibling_total_mismatches, write_source_duplicates
 from techpact.warehouse.views import create_action_point_views
 
 __all__ = ["BuildError", "BuildResult", "build_warehouse", "check_landing_zone"]
@@ -141,6 +141,7 @@ def build_warehouse(
         run_models(con, catalog)
         row_count = build_indicator_values(con, snapshot_id)
         copy_published_tables(con, path)
+        write_source_duplicates(con, path)
     with duckdb.connect(str(path)) as out:
         create_action_point_views(out, catalog)
     log.info("Built %s indicator rows into %s", row_count, path)

@@ -21,11 +21,12 @@ select
     indicator_rows.period,
     indicator_rows.period_type,
     indicator_rows.sex,
+    indicator_rows.education_level,
     indicator_rows.value,
     catalog.unit,
     indicator_rows.suppressed_cell_count,
     catalog.source,
-    catalog.source_dataset,
+    coalesce(indicator_rows.source_dataset, catalog.source_dataset) as source_dataset,
     indicator_rows.source_sha256,
     $snapshot_id::varchar as snapshot_id
 from indicator_rows
@@ -36,4 +37,5 @@ order by
     regions.region_level,
     indicator_rows.region_code,
     indicator_rows.period,
-    indicator_rows.sex
+    indicator_rows.sex,
+    indicator_rows.education_level

@@ -21,6 +21,9 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "period": "Period label: '2023' for a year, '2023/24' for a school year.",
             "period_type": "year or school_year.",
             "sex": "Breakdown by sex: male, female, unknown, or total where not broken down.",
+            "education_level": "Breakdown by education level: mbo, hbo, wo (CBS education "
+            "indicators; their total row is mbo + hbo + wo), or total where not broken down "
+            "(the definition says which education such an indicator covers).",
             "value": "The indicator value, in the unit of the unit column.",
             "unit": "count, fraction (0..1), percent or ratio.",
             "suppressed_cell_count": "Source cells suppressed as small numbers (DUO: fewer than "
@@ -74,6 +77,23 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "row_count": "Rows in indicator_values.",
             "techpact_version": "Version of techpact that built the snapshot.",
             "source_files": "JSON list of the landed files used, with sha256 and origin.",
+        },
+    ),
+    "source_duplicates": (
+        "Audit: data lines of a landed source file that repeat the key of another line (every "
+        "text column and the year). Normally empty; the quality check source_rows_unique "
+        "blocks publishing when it is not, because such lines would be counted twice.",
+        {
+            "source": "Source organisation: duo.",
+            "resource": "Raw resource the file was loaded as (e.g. hbo_enrolment_by_sex).",
+            "file_name": "Landed file that holds the repeated lines.",
+            "source_sha256": "sha256 of that landed file.",
+            "year": "Year (study or diploma year) of the repeated rows; null for files "
+            "without years.",
+            "duplicate_key": "The repeated key: the rows' non-empty text values joined by ' | '.",
+            "line_numbers": "Line numbers in the file (header = line 1) of every row with this "
+            "key, comma-separated.",
+            "row_count": "How many rows share this key (2 or more).",
         },
     ),
     "quality_results": (

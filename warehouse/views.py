@@ -1,15 +1,16 @@
 """Wide views for dashboard tools that prefer columns: one per pact action point.
 
 ``action_point_<n>`` has one row per region and period and one column per indicator of that
-action point (the value without breakdown, ``sex = 'total'``). Column names are indicator ids,
-which the catalog validates as plain identifiers.
+action point: the value without breakdown, where every breakdown column
+(``transforms.catalog.BREAKDOWN_COLUMNS``: sex, education_level) is 'total'. Column names are
+indicator ids and breakdown names, which the catalog validates as plain identifiers.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from techpact.transforms.catalog import Catalog
+from techpact.transforms.catalog import BREAKDOWN_COLUMNS, Catalog
 from techpact.warehouse.schema import comment_literal
 
 ACTION_POINTS = {
@@ -28,6 +29,8 @@ def action_point_view_name(action_point: int) -> str:
 def create_action_point_views(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> list[str]:
     """Create the wide views in the connected database; returns their names."""
     created = []
+    no_breakdown = " and ".join(f"\"{b}\" = 'total'" for b in BREAKDOWN_COLUMNS)
+    totals = ", ".join(f"{b} = total" for b in BREAKDOWN_COLUMNS)
     for action_point in sorted({i.action_point for i in catalog.indicators}):
         indicators = [i for i in catalog.indicators if i.action_point == action_point]
         name = action_point_view_name(action_point)
@@ -45,7 +48,7 @@ def create_action_point_views(con: duckdb.DuckDBPyConnection, catalog: Catalog) 
                 period_type,
                 {columns}
             from indicator_values
-            where sex = 'total'
+            where {no_breakdown}
             group by region_code, region_name, region_level, period, period_type
             """
         )
@@ -53,7 +56,7 @@ def create_action_point_views(con: duckdb.DuckDBPyConnection, catalog: Catalog) 
             f'comment on view "{name}" is '
             + comment_literal(
                 f"Action point {action_point}: {ACTION_POINTS[action_point]}. One row per "
-                "region and period, one column per indicator (value for sex = total)."
+                f"region and period, one column per indicator (value for {totals})."
             )
         )
         for column, doc in {

@@ -9,12 +9,20 @@ years and two files never both count the same year.
 
 Sibling resources (the same students by sex and by programme) are separate tables and are
 never added together; :func:`sibling_total_mismatches` checks that their totals agree.
+
+A data line that repeats the key of another line of its file (every text column and the year)
+would be counted twice. The parser keeps both; :func:`write_source_duplicates` writes every
+such key, with the file and its line numbers, into the build's audit table
+``source_duplicates``, and the quality gate's check ``source_rows_unique`` blocks publishing
+when that table is not empty.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -27,6 +35,10 @@ log = logging.getLogger(__name__)
 
 # A suppressed cell hides fewer than 5: at most 4 per cell.
 MAX_HIDDEN_PER_SUPPRESSED_CELL = 4
+
+# The published audit table of repeated source lines (documented in warehouse/schema.py).
+SOURCE_DUPLICATES_TABLE = "source_duplicates"
+RAW_PREFIX = raw_table_name("duo", "")
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,7 @@ def sibling_total_mismatches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """
     tables = {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
     parts = []
+    # A repeated line is counted once here: the gate's source_rows_unique check reports it.
     for left, right in duo.SIBLING_RESOURCES:
         left_table, right_table = raw_table_name("duo", left), raw_table_name("duo", right)
         if left_table not in tables or right_table not in tables:
@@ -145,12 +158,12 @@ def sibling_total_mismatches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             with left_totals as (
                 select year, coalesce(sum("count"), 0) as total_count,
                     count(*) filter (where is_suppressed) as suppressed_cells
-                from "{left_table}" group by year
+                from ({distinct_rows_sql(con, left_table)}) group by year
             ),
             right_totals as (
                 select year, coalesce(sum("count"), 0) as total_count,
                     count(*) filter (where is_suppressed) as suppressed_cells
-                from "{right_table}" group by year
+                from ({distinct_rows_sql(con, right_table)}) group by year
             )
             select
                 $left as left_resource,
@@ -185,3 +198,126 @@ def sibling_total_mismatches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     gap = (totals["left_total"] - totals["right_total"]).abs()
     mismatched = totals["left_total"].isna() | totals["right_total"].isna() | (gap > slack)
     return totals[mismatched].reset_index(drop=True)
+
+
+def raw_duo_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The raw DUO tables of a build (``raw_duo__<resource>``), in name order."""
+    names = con.execute(
+        "select table_name from duckdb_tables() where starts_with(table_name, $prefix) "
+        "order by table_name",
+        {"prefix": RAW_PREFIX},
+    ).fetchall()
+    return [name for (name,) in names]
+
+
+def row_key_columns(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, ...]:
+    """The columns that identify one data line's row: ``year`` and every text column.
+
+    The text columns include ``source_file``, so a key repeats only within one file (each year
+    of a resource comes from one file). Counts, flags and ``line_number`` are not part of it.
+    """
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns() where table_name = $table "
+        "order by column_index",
+        {"table": table},
+    ).fetchall()
+    return tuple(name for name, data_type in columns if name == "year" or data_type == "VARCHAR")
+
+
+def _quoted(columns: tuple[str, ...]) -> str:
+    return ", ".join(f'"{column}"' for column in columns)
+
+
+def distinct_rows_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """``select`` of a raw table with each key once (the first line that has it).
+
+    Table and column names come from the build's own catalog (``duckdb_columns``), never data.
+    """
+    keys = _quoted(row_key_columns(con, table))
+    return (
+        f'select * from "{table}" '
+        f"qualify row_number() over (partition by {keys} order by line_number) = 1"
+    )
+
+
+_NO_DUPLICATES = """
+select
+    null::varchar as source,
+    null::varchar as resource,
+    null::varchar as file_name,
+    null::varchar as source_sha256,
+    null::integer as year,
+    null::varchar as duplicate_key,
+    null::varchar as line_numbers,
+    null::bigint as row_count
+where false
+"""
+
+
+def source_duplicates_sql(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str, Any]]:
+    """A ``select`` of every key that two or more rows of a raw DUO table share, with params.
+
+    One row per repeated key: the file, the year, the key's text and the line numbers. Always
+    typed, also when no raw DUO table exists (then it selects nothing).
+    """
+    parts = [_NO_DUPLICATES]
+    params: dict[str, Any] = {}
+    for index, table in enumerate(raw_duo_tables(con)):
+        keys = row_key_columns(con, table)
+        text = ", ".join(
+            f'"{c}"::varchar' if c == "year" else f'"{c}"'
+            for c in keys
+            if c not in ("source_file", "source_sha256", "source_format")
+        )
+        year = '"year"::integer' if "year" in keys else "null::integer"
+        params[f"resource_{index}"] = table.removeprefix(RAW_PREFIX)
+        parts.append(
+            f"""
+            select
+                'duo' as source,
+                $resource_{index} as resource,
+                "source_file" as file_name,
+                "source_sha256" as source_sha256,
+                {year} as year,
+                concat_ws(' | ', {text}) as duplicate_key,
+                string_agg(line_number::varchar, ', ' order by line_number) as line_numbers,
+                count(*) as row_count
+            from "{table}"
+            group by {_quoted(keys)}
+            having count(*) > 1
+            """
+        )
+    sql = "\nunion all\n".join(parts) + "\norder by resource, file_name, year, line_numbers"
+    return sql, params
+
+
+def find_source_duplicates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every repeated key of the raw DUO tables in ``con`` (empty when every line is unique)."""
+    sql, params = source_duplicates_sql(con)
+    return con.execute(sql, params).df()
+
+
+def write_source_duplicates(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """Write the audit table ``source_duplicates`` into the build file ``path``.
+
+    ``con`` holds the raw tables (the build's in-memory connection); ``path`` is the build file
+    the published tables were copied into. Returns the number of repeated keys (normally 0).
+    """
+    sql, params = source_duplicates_sql(con)
+    con.execute("attach $path as audit_output", {"path": str(path)})
+    try:
+        con.execute(f'create table audit_output."{SOURCE_DUPLICATES_TABLE}" as {sql}', params)
+        repeated = con.execute(
+            "select resource, file_name, line_numbers "
+            f'from audit_output."{SOURCE_DUPLICATES_TABLE}"'
+        ).fetchall()
+    finally:
+        con.execute("detach audit_output")
+    for resource, file_name, line_numbers in repeated:
+        log.warning(
+            "duo/%s: %s repeats a data line at lines %s; the quality gate will block it",
+            resource,
+            file_name,
+            line_numbers,
+        )
+    return len(repeated)
