@@ -99,6 +99,8 @@ class ShareRule(_Section):
 
 class GemeenteSumRule(_Section):
     tolerance: float = Field(ge=0)
+    # Sources whose gemeenten add up to their COROP exactly (DUO counts every location).
+    sources: tuple[Literal["duo", "cbs"], ...] = ("duo", "cbs")
 
 
 class ConsistencyConfig(BaseModel):

@@ -138,7 +138,7 @@ def gemeente_sum_sql() -> str:
 with count_values as (
     select indicator_id, region_code, period, {columns_of("", breakdowns)}, value
     from indicator_values
-    where unit = 'count'
+    where unit = 'count' and source in (select unnest($sources::varchar[]))
 ),
 
 gemeenten as (
@@ -201,5 +201,9 @@ order by summed.indicator_id, summed.corop_code, summed.period, {columns_of("sum
 """
 
 
-def read_gemeente_sum(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(gemeente_sum_sql()).df()
+def read_gemeente_sum(
+    con: duckdb.DuckDBPyConnection, sources: tuple[str, ...] = ("duo", "cbs")
+) -> pd.DataFrame:
+    """Only count indicators of ``sources``: CBS rounds every region on its own and publishes
+    only some gemeenten, so its gemeenten need not add up to their COROP."""
+    return con.execute(gemeente_sum_sql(), {"sources": list(sources)}).df()

@@ -144,7 +144,9 @@ def read_tables(
             tables[consistency.at_most_table(at_most)] = consistency.read_at_most(con, at_most)
         for share in config.consistency.share:
             tables[consistency.share_table(share)] = consistency.read_share(con, share)
-        tables[consistency.GEMEENTE_SUM] = consistency.read_gemeente_sum(con)
+        tables[consistency.GEMEENTE_SUM] = consistency.read_gemeente_sum(
+            con, config.consistency.gemeente_sum.sources
+        )
         tables.update(drift.read_drift_tables(con, config.drift, indicator_ids, previous))
     return tables
 

@@ -45,3 +45,29 @@ def test_every_row_names_a_landed_file_by_sha256(sample_build: Path) -> None:
         rows = con.execute("select distinct source_sha256 from indicator_values").fetchall()
     shas = {sha for (value,) in rows for sha in value.split(",")}
     assert shas and shas <= landed
+
+
+def test_cbs_counts_keep_the_gemeenten_the_table_has(sample_build: Path) -> None:
+    with duckdb.connect(str(sample_build), read_only=True) as con:
+        regions = {
+            r[0]
+            for r in con.execute(
+                "select distinct region_code from indicator_values "
+                "where indicator_id = 'jobs_total'"
+            ).fetchall()
+        }
+    assert {"GM0153", "CR12", "NL01"} <= regions
+
+
+def test_the_gemeente_sum_rule_leaves_cbs_counts_alone_when_configured(sample_build: Path) -> None:
+    """CBS rounds each region on its own and publishes only some gemeenten."""
+    from techpact.expectations.config import load_checks_config
+    from techpact.expectations.consistency import read_gemeente_sum
+
+    sources = load_checks_config().consistency.gemeente_sum.sources
+    assert sources == ("duo",)
+    with duckdb.connect(str(sample_build), read_only=True) as con:
+        compared = set(read_gemeente_sum(con, sources)["indicator_id"])
+        with_cbs = set(read_gemeente_sum(con, ("duo", "cbs"))["indicator_id"])
+    assert "jobs_total" not in compared
+    assert "jobs_total" in with_cbs

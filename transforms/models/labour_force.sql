@@ -2,13 +2,6 @@
 -- Grain: region x year. Source: the spliced "Arbeidsdeelname; regionale indeling" tables.
 with labour as (
     select * from int_cbs__labour_market_by_region
-),
-
--- Gemeenten are left out of this count: CBS rounds every region on its own (x 1 000), so
--- gemeente counts do not add up to their COROP, which the gemeente-sum check requires. Rates
--- and shares keep their gemeente rows.
-gemeenten as (
-    select region.region_code from region where region.region_level = 'gemeente'
 )
 
 select
@@ -23,4 +16,3 @@ select
 from labour
 where
     labour.labour_force is not null
-    and labour.region_code not in (select gemeenten.region_code from gemeenten)
