@@ -79,7 +79,7 @@ def test_breakdowns_are_the_known_breakdown_columns() -> None:
         VALID_ENTRY + 'breakdowns = ["sex", "education_level"]\n', origin="test.toml"
     ).indicators
     assert indicator.breakdowns == ("sex", "education_level")
-    assert BREAKDOWN_COLUMNS == ("sex", "education_level")
+    assert BREAKDOWN_COLUMNS == ("sex", "education_level", "institution")
     with pytest.raises(CatalogError, match="field breakdowns"):
         parse_catalog(VALID_ENTRY + 'breakdowns = ["education"]\n', origin="test.toml")
 

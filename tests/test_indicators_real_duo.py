@@ -258,3 +258,32 @@ def test_sibling_files_by_sex_and_by_programme_agree_on_the_totals(tmp_path: Pat
         ).fetchone()
     assert years == (5,)
     assert mismatches.empty, mismatches.to_string()
+
+
+def test_saxion_technology_first_year_growth_in_twente_equals_an_independent_count(
+    real_build: tuple[Path, Catalog],
+) -> None:
+    """The pact's own example, "Saxion +20 %": growth per institution (23AH) at its Twente
+    locations, from the real legacy first-years file (2015-2019)."""
+    counts = {2015: 0, 2016: 0}
+    name = "duo/open_onderwijsdata_legacy_2019/hbo_inscriptions_2019.csv"
+    with shared_file(name).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter=";"):
+            if (
+                row.get("BRIN NUMMER ACTUEEL") == "23AH"
+                and row["GEMEENTENUMMER"] in TWENTE_GEMEENTEN
+                and row["CROHO ONDERDEEL"] == "techniek"
+            ):
+                for year in counts:
+                    counts[year] += int(row[str(year)] or 0)
+    path, _ = real_build
+    with duckdb.connect(str(path), read_only=True) as con:
+        [(growth,)] = con.execute(
+            """
+            select value from indicator_values
+            where indicator_id = 'hbo_inflow_technology_growth' and region_code = 'CR12'
+              and institution = '23AH' and period = '2016/17'
+            """
+        ).fetchall()
+    assert counts[2015] > 0
+    assert growth == pytest.approx(counts[2016] / counts[2015] - 1)

@@ -447,6 +447,7 @@ def test_load_checks_config_reads_the_bundled_file(config: ChecksConfig) -> None
         "period",
         "sex",
         "education_level",
+        "institution",
     )
 
 

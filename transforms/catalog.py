@@ -13,7 +13,7 @@ IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 # Breakdown columns of indicator_values, in column order. An indicator declares the ones it has;
 # the others hold 'total' for its rows. Values: sex = male | female | unknown | total;
 # education_level = mbo | hbo | wo | total.
-Breakdown = Literal["sex", "education_level"]
+Breakdown = Literal["sex", "education_level", "institution"]
 BREAKDOWN_COLUMNS: tuple[str, ...] = get_args(Breakdown)
 
 

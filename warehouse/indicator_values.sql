@@ -22,6 +22,7 @@ select
     indicator_rows.period_type,
     indicator_rows.sex,
     indicator_rows.education_level,
+    indicator_rows.institution,
     indicator_rows.value,
     catalog.unit,
     indicator_rows.suppressed_cell_count,
@@ -38,4 +39,5 @@ order by
     indicator_rows.region_code,
     indicator_rows.period,
     indicator_rows.sex,
-    indicator_rows.education_level
+    indicator_rows.education_level,
+    indicator_rows.institution

@@ -24,6 +24,8 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "education_level": "Breakdown by education level: mbo, hbo, wo (CBS education "
             "indicators; their total row is mbo + hbo + wo), or total where not broken down "
             "(the definition says which education such an indicator covers).",
+            "institution": "Breakdown by institution: DUO institution code (e.g. 23AH Saxion "
+            "Hogeschool) for indicators per institution, or total.",
             "value": "The indicator value, in the unit of the unit column.",
             "unit": "count, fraction (0..1), percent or ratio.",
             "suppressed_cell_count": "Source cells suppressed as small numbers (DUO: fewer than "

@@ -4,9 +4,15 @@
 -- years' suppressed cells add nothing; suppressed_cell_count is the two years' together.
 -- Years come from the legacy files (2015-2019) and the portal files (2020-) alike: both count
 -- first-years in the hbo domain by location.
--- Grain: region x school year.
+-- Grain: region x school year x institution: 'total' for all institutions at the region's
+-- locations, and one row per institution with technology first-years there in both years
+-- (the pact's own example: "Saxion +20 %").
 with inflow as (
     select * from int_hbo_inflow_by_region
+),
+
+by_institution as (
+    select * from int_hbo_inflow_by_institution
 ),
 
 paired as (
@@ -25,6 +31,24 @@ paired as (
         on previous_year.region_code = this_year.region_code
         and previous_year.sex = this_year.sex
         and previous_year.study_year = this_year.study_year - 1
+),
+
+paired_by_institution as (
+    select
+        this_year.region_code,
+        this_year.institution,
+        this_year.period,
+        this_year.period_type,
+        this_year.technology_student_count as technology_count,
+        previous_year.technology_student_count as previous_technology_count,
+        this_year.technology_suppressed_cell_count
+            + previous_year.technology_suppressed_cell_count as suppressed_cell_count,
+        this_year.source_sha256 || ',' || previous_year.source_sha256 as source_sha256
+    from by_institution as this_year
+    inner join by_institution as previous_year
+        on previous_year.region_code = this_year.region_code
+        and previous_year.institution = this_year.institution
+        and previous_year.study_year = this_year.study_year - 1
 )
 
 select
@@ -32,8 +56,22 @@ select
     paired.period,
     paired.period_type,
     paired.sex,
+    'total' as institution,
     paired.technology_count / paired.previous_technology_count - 1 as value,
     paired.suppressed_cell_count,
     paired.source_sha256
 from paired
 where paired.previous_technology_count > 0
+union all
+select
+    paired_by_institution.region_code,
+    paired_by_institution.period,
+    paired_by_institution.period_type,
+    'total' as sex,
+    paired_by_institution.institution,
+    paired_by_institution.technology_count / paired_by_institution.previous_technology_count - 1
+        as value,
+    paired_by_institution.suppressed_cell_count,
+    paired_by_institution.source_sha256
+from paired_by_institution
+where paired_by_institution.previous_technology_count > 0
