@@ -97,7 +97,9 @@ def test_the_filter_names_the_configured_regions_and_periods_trimmed(
     assert first_page.query["$format"] == "json"
     assert first_page.query["$filter"] == (
         "(substringof('NL01', RegioS) or substringof('PV23', RegioS) "
-        "or substringof('CR12', RegioS)) and (Perioden eq '2019SJ00' or Perioden eq '2020SJ00' "
+        "or substringof('CR12', RegioS) or substringof('GM0141', RegioS) "
+        "or substringof('GM0153', RegioS) or substringof('GM0164', RegioS)) "
+        "and (Perioden eq '2019SJ00' or Perioden eq '2020SJ00' "
         "or Perioden eq '2021SJ00' or Perioden eq '2022SJ00' or Perioden eq '2023SJ00')"
     )
 

@@ -228,7 +228,13 @@ def test_the_recorded_fixture_pages_parse_to_the_same_rows_as_one_page() -> None
     [
         (('id = "85701NED"', 'id = "85701/NED"'), "table #1 (85701/NED): field id"),
         (("first_year = 2019", 'first_year = "2019x"'), "field first_year"),
-        (('regions = ["NL01", "PV23", "CR12"]', 'regions = ["Twente"]'), "region keys"),
+        (
+            (
+                'regions = ["NL01", "PV23", "CR12", "GM0141", "GM0153", "GM0164"]',
+                'regions = ["Twente"]',
+            ),
+            "region keys",
+        ),
         (('period_types = ["SJ"]', 'period_types = ["YY"]'), "field period_types"),
     ],
 )
