@@ -7,11 +7,13 @@ finds the published snapshot's fingerprint equal to its own: the run reports "no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.task_runners import TaskRunner
 
 from techpact.flows.build import RunOutcome, build_and_publish, emit_failure_event
-from techpact.flows.ingest import ingest_cbs, ingest_duo
+from techpact.flows.ingest import MAX_FETCHES_PER_HOST, ingest_cbs, ingest_duo
 from techpact.sources.cbs import TableFetch
 from techpact.sources.ckan import ResourceFetch
 
@@ -29,6 +31,29 @@ class PipelineOutcome:
         )
 
 
+def fetch_task_runner(dask_address: str | None) -> TaskRunner[Any] | None:
+    """A Dask task runner for the fetch tasks (optional extra ``techpact[dask]``), or None for
+    the default thread pool of each ingest flow.
+
+    ``local`` starts a temporary in-process Dask cluster of ``MAX_FETCHES_PER_HOST`` workers;
+    anything else is the address of a running Dask scheduler (``tcp://host:8786``), whose
+    workers share the fetching of many tables.
+    """
+    if dask_address is None:
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address == "local":
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": MAX_FETCHES_PER_HOST,
+                "threads_per_worker": 1,
+                "processes": False,
+            }
+        )
+    return DaskTaskRunner(address=dask_address)
+
+
 @flow(name="techpact-run", on_failure=[emit_failure_event])
 def run_pipeline(
     data_dir: str,
@@ -42,6 +67,7 @@ def run_pipeline(
     duo_base_url: str | None = None,
     duo_legacy_base_url: str | None = None,
     pact_regions: list[str] | None = None,
+    dask_address: str | None = None,
 ) -> PipelineOutcome:
     """Fetch ``sources`` (default CBS and DUO; none when ``offline``), then build, validate
     and publish. ``cbs_tables`` / ``duo_datasets`` narrow the fetch (default: all configured)."""
@@ -49,15 +75,18 @@ def run_pipeline(
     fetch = set() if offline else set(sources or ("cbs", "duo"))
     cbs: list[TableFetch] = []
     duo: list[ResourceFetch] = []
+    runner = fetch_task_runner(dask_address)
+    cbs_flow = ingest_cbs if runner is None else ingest_cbs.with_options(task_runner=runner)
+    duo_flow = ingest_duo if runner is None else ingest_duo.with_options(task_runner=runner)
     if "cbs" in fetch:
-        cbs = ingest_cbs(
+        cbs = cbs_flow(
             data_dir=data_dir,
             landing_dir=landing_dir,
             tables=cbs_tables,
             cbs_base_url=cbs_base_url,
         )
     if "duo" in fetch:
-        duo = ingest_duo(
+        duo = duo_flow(
             data_dir=data_dir,
             landing_dir=landing_dir,
             datasets=duo_datasets,

@@ -66,3 +66,36 @@ def test_run_fetches_builds_and_a_second_run_reports_nothing_new(
     assert "Nothing new" in second.output
     assert cbs_server.requests_to("TypedDataSet") == []
     assert sorted((tmp_path / "snapshots").glob("*.duckdb")) == snapshots
+
+
+def test_run_can_fetch_with_a_dask_task_runner(
+    prefect_harness: None, cbs_server: ReplayServer, tmp_path: Path
+) -> None:
+    landing = tmp_path / "landing"
+    shutil.copytree(SAMPLE_LANDING / "duo", landing / "duo")
+    result = CliRunner().invoke(
+        app,
+        [
+            "run", "--source", "cbs", "--dask", "local",
+            "--landing-dir", str(landing), "--data-dir", str(tmp_path),
+        ],
+        env={"TECHPACT_CBS_BASE_URL": cbs_server.base_url, "COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Published" in result.output
+    fetched = {r.path.split("/")[3] for r in cbs_server.requests_to("TypedDataSet")}
+    assert fetched == {"85269NED", "85494NED", "86088NED", "83582NED", "85701NED", "85702NED"}
+
+
+def test_the_dask_option_picks_a_local_cluster_or_a_scheduler_address() -> None:
+    from prefect_dask import DaskTaskRunner
+
+    from techpact.flows.pipeline import fetch_task_runner
+
+    assert fetch_task_runner(None) is None
+    local = fetch_task_runner("local")
+    assert isinstance(local, DaskTaskRunner)
+    assert local.cluster_kwargs["n_workers"] == 2
+    remote = fetch_task_runner("tcp://127.0.0.1:8786")
+    assert isinstance(remote, DaskTaskRunner)
+    assert remote.address == "tcp://127.0.0.1:8786"

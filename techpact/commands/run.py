@@ -43,6 +43,14 @@ def run(
         list[str] | None,
         typer.Option("--source", help="Fetch only this source: cbs or duo (repeatable)."),
     ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Fetch with a Dask task runner: 'local' (a temporary cluster) or the address "
+            "of a Dask scheduler. Needs the optional extra: pip install 'techpact[dask]'.",
+        ),
+    ] = None,
     landing_dir: Annotated[
         Path | None,
         typer.Option(
@@ -95,6 +103,7 @@ def run(
             duo_base_url=settings.duo_base_url,
             duo_legacy_base_url=settings.duo_legacy_base_url,
             pact_regions=list(settings.pact_regions),
+            dask_address=dask,
         )
     except QualityGateBlocked as blocked:
         _print_quality(blocked.report.results, only_failures=True)
