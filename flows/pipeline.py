@@ -98,5 +98,5 @@ def run_pipeline(
     )
     outcome = PipelineOutcome(cbs=cbs, duo=duo, build=build)
     if build.status == "nothing_new":
-        logger.info("Nothing new upstream: snapshot %s stays published", build.snapshot.snapshot_id)
+        logger.info("Nothing new: snapshot %s stays published", build.snapshot.snapshot_id)
     return outcome

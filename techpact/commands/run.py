@@ -124,8 +124,10 @@ def run(
     record = build.snapshot
     if build.status == "nothing_new":
         console.print(
-            f"[bold]Nothing new[/]: no source changed upstream; snapshot "
-            f"[bold]{record.snapshot_id}[/] stays published ({settings.published_path})."
+            "[bold]Nothing new[/]: "
+            + ("" if offline else "no source changed upstream; ")
+            + "the landing zone and the code are as they were for snapshot "
+            + f"[bold]{record.snapshot_id}[/], which stays published ({settings.published_path})."
         )
         return
     console.print(
