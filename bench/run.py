@@ -28,7 +28,7 @@ import duckdb
 
 from techpact.sources.duo import parse_current_csv
 from techpact.sources.landing import LandingZone
-from techpact.transforms.catalog import load_catalog
+from techpact.transforms.catalog import Catalog, load_catalog
 from techpact.warehouse.build import build_warehouse
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,15 +38,22 @@ SAMPLE = next((REPO / "sample" / "landing").glob("duo/p01hoinges/*/ingeschrevene
 TARGETS = {
     "parse time": 6.0,
     "parse peak memory": 2.0,
-    "build time": 25.0,
+    "build time": 35.0,  # parse ~1/3, load + duplicate audit + models + copy the rest
 }
 
 
 def scaled_file(rows: int) -> bytes:
-    """The generated sample file, its data rows repeated until ``rows`` data rows."""
+    """The generated sample file's data rows repeated until ``rows`` data rows, each copy moved
+    to later study years so that no key repeats (a repeated key is a defect the gate blocks)."""
     header, *data = SAMPLE.read_bytes().rstrip(b"\r\n").split(b"\r\n")
-    repeated = (data * (rows // len(data) + 1))[:rows]
-    return b"\r\n".join([header, *repeated]) + b"\r\n"
+    out: list[bytes] = []
+    copy = 0
+    while len(out) < rows:
+        for line in data:
+            year = int(line[1:5]) + 5 * copy  # every line starts with "YYYY",
+            out.append(b'"%d"' % year + line[6:])
+        copy += 1
+    return b"\r\n".join([header, *out[:rows]]) + b"\r\n"
 
 
 def best_time(step: Callable[[], object], repeat: int) -> float:
@@ -105,7 +112,12 @@ def main() -> int:
             media_type="text/csv",
             is_sample_data=True,
         )
-        catalog = load_catalog().only("duo")
+        # The indicators that read this one file (the others need other resources).
+        catalog = Catalog(
+            indicators=tuple(
+                i for i in load_catalog().indicators if i.resources == ("hbo_enrolment_by_sex",)
+            )
+        )
         counter = iter(range(1_000_000))
 
         def build() -> object:
