@@ -6,22 +6,15 @@ with inflow as (
     select * from stg_duo__hbo_inflow_by_programme
 ),
 
-gemeenten as (
-    select region_code, corop_code, province_code
-    from region
-    where region_level = 'gemeente'
+rollup as (
+    select * from int_region_rollup
 ),
 
 located as (
-    select inflow.*, gemeenten.corop_code as region_code
+    select inflow.*, rollup.region_code
     from inflow
-    inner join gemeenten on gemeenten.region_code = inflow.gemeente_code
-    where gemeenten.corop_code is not null
-    union all
-    select inflow.*, gemeenten.province_code as region_code
-    from inflow
-    inner join gemeenten on gemeenten.region_code = inflow.gemeente_code
-    where gemeenten.province_code is not null
+    inner join rollup on rollup.gemeente_code = inflow.gemeente_code
+    where rollup.region_level <> 'gemeente'
     union all
     select inflow.*, 'NL01' as region_code
     from inflow

@@ -9,10 +9,8 @@ with inflow as (
     select * from stg_duo__hbo_inflow_by_programme
 ),
 
-gemeenten as (
-    select region_code, corop_code, province_code
-    from region
-    where region_level = 'gemeente'
+rollup as (
+    select * from int_region_rollup
 ),
 
 with_sex_total as (
@@ -20,19 +18,9 @@ with_sex_total as (
 ),
 
 located as (
-    select rows.*, gemeenten.region_code as region_code
+    select rows.*, rollup.region_code
     from with_sex_total as rows
-    inner join gemeenten on gemeenten.region_code = rows.gemeente_code
-    union all
-    select rows.*, gemeenten.corop_code as region_code
-    from with_sex_total as rows
-    inner join gemeenten on gemeenten.region_code = rows.gemeente_code
-    where gemeenten.corop_code is not null
-    union all
-    select rows.*, gemeenten.province_code as region_code
-    from with_sex_total as rows
-    inner join gemeenten on gemeenten.region_code = rows.gemeente_code
-    where gemeenten.province_code is not null
+    inner join rollup on rollup.gemeente_code = rows.gemeente_code
     union all
     select rows.*, 'NL01' as region_code
     from with_sex_total as rows

@@ -10,26 +10,14 @@ with students as (
     where sex = 'total'
 ),
 
-gemeenten as (
-    select region_code, corop_code, province_code
-    from region
-    where region_level = 'gemeente'
+rollup as (
+    select * from int_region_rollup
 ),
 
 located as (
-    select rows.*, gemeenten.region_code as region_code
+    select rows.*, rollup.region_code
     from students as rows
-    inner join gemeenten on gemeenten.region_code = rows.gemeente_code
-    union all
-    select rows.*, gemeenten.corop_code as region_code
-    from students as rows
-    inner join gemeenten on gemeenten.region_code = rows.gemeente_code
-    where gemeenten.corop_code is not null
-    union all
-    select rows.*, gemeenten.province_code as region_code
-    from students as rows
-    inner join gemeenten on gemeenten.region_code = rows.gemeente_code
-    where gemeenten.province_code is not null
+    inner join rollup on rollup.gemeente_code = rows.gemeente_code
     union all
     select rows.*, 'NL01' as region_code
     from students as rows
