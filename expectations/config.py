@@ -54,6 +54,10 @@ class UnitCheck(_Section):
     pass
 
 
+class DeclaredGrainCheck(_Section):
+    """Every row of an indicator has a region level and period type its catalog grain declares."""
+
+
 class SourceRowsUniqueCheck(_Section):
     """No data line of a landed source file repeats another line's key (table source_duplicates)."""
 
@@ -150,6 +154,7 @@ class ChecksConfig(BaseModel):
     period_format: PeriodFormatCheck
     value_range: ValueRangeCheck
     unit: UnitCheck
+    declared_grain: DeclaredGrainCheck
     coverage: CoverageCheck
     source_rows_unique: SourceRowsUniqueCheck
     table_grain: tuple[TableGrainCheck, ...] = ()

@@ -150,6 +150,24 @@ def _generic_checks(catalog: Catalog, config: ChecksConfig) -> list[Check]:
                 where={"indicator_id": indicator.id},
             )
         )
+    for indicator in catalog.indicators:
+        grain = indicator.grain
+        for column, allowed in (
+            ("region_level", list(grain.region_levels)),
+            ("period_type", [grain.period_type]),
+        ):
+            checks.append(
+                Check(
+                    name=f"declared_grain__{column}__{indicator.id}",
+                    severity=config.declared_grain.severity,
+                    description=f"every {indicator.id} row has a {column} in {allowed} "
+                    "(its catalog grain)",
+                    table=INDICATOR_VALUES,
+                    expectation="ExpectColumnValuesToBeInSet",
+                    kwargs={"column": column, "value_set": allowed},
+                    where={"indicator_id": indicator.id},
+                )
+            )
     checks.append(
         Check(
             name="required_regions_present",

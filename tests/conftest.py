@@ -28,6 +28,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/contract/published_schema.json from the current build",
     )
+    parser.addoption(
+        "--update-indicator-fixtures",
+        action="store_true",
+        help="rewrite tests/fixtures/indicators/<id>.toml from a build of sample/landing",
+    )
 
 
 def shared_file(relative: str) -> Path:

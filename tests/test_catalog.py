@@ -22,6 +22,7 @@ source_dataset = "p01hoinges"
 resources = ["hbo_enrolment_by_sex"]
 counted_by = "programme_location"
 model = "x_share"
+grain = { region_levels = ["gemeente", "corop", "land"], period_type = "school_year" }
 valid_min = 0
 valid_max = 1
 direction = "higher_is_better"
@@ -53,8 +54,22 @@ def test_a_valid_entry_parses() -> None:
         (("valid_min = 0", "valid_min = 0\nvalid_mn = 0"), "field valid_mn"),
         (('id = "x_share"', 'id = "X-share"'), "field id"),
         (("valid_max = 1", "valid_max = -1"), "valid_min 0.0 is above valid_max -1.0"),
+        (('"school_year" }', '"schoolyear" }'), "field grain.period_type"),
+        (('"corop", "land"]', '"corop", "country"]'), "field grain.region_levels.2"),
+        (('"corop", "land"]', '"corop", "corop"]'), "region_levels lists a value twice"),
+        (("grain = {", "grian = {"), "field grain: Field required"),
     ],
-    ids=["typo in a value", "out of range", "unknown field", "bad id", "inverted range"],
+    ids=[
+        "typo in a value",
+        "out of range",
+        "unknown field",
+        "bad id",
+        "inverted range",
+        "unknown period type",
+        "unknown region level",
+        "repeated region level",
+        "misspelt grain",
+    ],
 )
 def test_a_typo_fails_naming_the_file_the_entry_and_the_field(
     change: tuple[str, str], named: str
@@ -74,14 +89,20 @@ def test_an_id_defined_in_two_files_is_refused(tmp_path: Path) -> None:
         load_catalog(tmp_path)
 
 
-def test_breakdowns_are_the_known_breakdown_columns() -> None:
+def with_breakdowns(breakdowns: str) -> str:
+    return VALID_ENTRY.replace('"school_year" }', f'"school_year", breakdowns = {breakdowns} }}')
+
+
+def test_breakdowns_are_part_of_the_grain_and_are_the_known_breakdown_columns() -> None:
     [indicator] = parse_catalog(
-        VALID_ENTRY + 'breakdowns = ["sex", "education_level"]\n', origin="test.toml"
+        with_breakdowns('["sex", "education_level"]'), origin="test.toml"
     ).indicators
+    assert indicator.grain.region_levels == ("gemeente", "corop", "land")
+    assert indicator.grain.period_type == "school_year"
     assert indicator.breakdowns == ("sex", "education_level")
     assert BREAKDOWN_COLUMNS == ("sex", "education_level", "institution")
-    with pytest.raises(CatalogError, match="field breakdowns"):
-        parse_catalog(VALID_ENTRY + 'breakdowns = ["education"]\n', origin="test.toml")
+    with pytest.raises(CatalogError, match=r"field grain\.breakdowns"):
+        parse_catalog(with_breakdowns('["education"]'), origin="test.toml")
 
 
 def test_the_cbs_education_indicators_are_broken_down_by_education_level() -> None:

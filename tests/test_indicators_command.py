@@ -39,6 +39,9 @@ def test_indicators_show_prints_the_definition_and_latest_values(published_sampl
     assert "vestigingsgemeente" in result.output
     assert "Twente (CR12)" in result.output
     assert "%" in result.output
+    assert "Grain: gemeente, corop, provincie, land x school_year; breakdowns: sex." in (
+        result.output
+    )
 
 
 def test_indicators_show_names_the_known_ids_for_an_unknown_one(published_sample: Path) -> None:

@@ -129,7 +129,8 @@ def write_build(path: Path, frame: pd.DataFrame) -> Path:
     lacks are added as 'total').
 
     Beside it, what the other checks read: a small region table (Enschede and Hengelo in
-    Twente), an indicator_catalog with one row per indicator in `frame`, and the audit table
+    Twente), an indicator_catalog with one row per indicator in `frame`, its periods, and the
+    audit table
     source_duplicates, empty (no raw DUO table: no repeated line).
     """
     frame = with_breakdowns(frame)
@@ -147,6 +148,7 @@ def write_build(path: Path, frame: pd.DataFrame) -> Path:
             "create table indicator_catalog as "
             "select distinct indicator_id, unit from frame where indicator_id is not null"
         )
+        con.execute("create table period as select distinct period, period_type from frame")
     return path
 
 
@@ -248,6 +250,11 @@ def _period_type_mismatch(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _undeclared_region_level(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.loc[_row_mask(frame, COUNT, "GM0153", "2021/22"), "region_level"] = "landsdeel"
+    return frame
+
+
 def _missing_cr12(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~_row_mask(frame, SHARE, "CR12", "2021/22")].reset_index(drop=True)
 
@@ -309,8 +316,18 @@ FAILING_CASES = [
         "period_format__year",
         1,
         [_key(COUNT, "GM0153", "2021/22")],
-        {"period_format__year"},
+        # ... the catalog declares school years for it, and the period table now lists
+        # 2021/22 twice (as a year and as a school year).
+        {"period_format__year", f"declared_grain__period_type__{COUNT}", "period_grain"},
         id="school-year-period-typed-as-year",
+    ),
+    pytest.param(
+        _undeclared_region_level,
+        f"declared_grain__region_level__{COUNT}",
+        1,
+        [_key(COUNT, "GM0153", "2021/22")],
+        {f"declared_grain__region_level__{COUNT}"},
+        id="region-level-outside-the-declared-grain",
     ),
     pytest.param(
         _missing_cr12,

@@ -15,6 +15,11 @@ IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 # education_level = mbo | hbo | wo | total.
 Breakdown = Literal["sex", "education_level", "institution"]
 BREAKDOWN_COLUMNS: tuple[str, ...] = get_args(Breakdown)
+# Region levels of the region table, from the finest up; period types of indicator_values.
+RegionLevel = Literal["gemeente", "corop", "provincie", "landsdeel", "land"]
+REGION_LEVELS: tuple[str, ...] = get_args(RegionLevel)
+PeriodType = Literal["year", "school_year"]
+PERIOD_TYPES: tuple[str, ...] = get_args(PeriodType)
 
 
 class CatalogError(ValueError):
@@ -27,6 +32,24 @@ class Target(BaseModel):
     value: float
     year: int
     note: str
+
+
+class Grain(BaseModel):
+    """What one row of an indicator is for: a region level x a period x its breakdowns."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region_levels: tuple[RegionLevel, ...] = Field(min_length=1)
+    period_type: PeriodType
+    breakdowns: tuple[Breakdown, ...] = ()
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> Grain:
+        for name in ("region_levels", "breakdowns"):
+            values = getattr(self, name)
+            if len(set(values)) != len(values):
+                raise ValueError(f"{name} lists a value twice: {list(values)}")
+        return self
 
 
 class Indicator(BaseModel):
@@ -45,7 +68,7 @@ class Indicator(BaseModel):
     resources: tuple[str, ...] = Field(min_length=1)
     counted_by: Literal["programme_location", "residence", "workplace", "institution"]
     model: str = Field(pattern=IDENTIFIER)
-    breakdowns: tuple[Breakdown, ...] = ()
+    grain: Grain
     valid_min: float | None = None
     valid_max: float | None = None
     direction: Literal["higher_is_better", "lower_is_better", "neutral"]
@@ -60,6 +83,11 @@ class Indicator(BaseModel):
         ):
             raise ValueError(f"valid_min {self.valid_min} is above valid_max {self.valid_max}")
         return self
+
+    @property
+    def breakdowns(self) -> tuple[str, ...]:
+        """The breakdown columns this indicator fills (the others hold 'total')."""
+        return self.grain.breakdowns
 
 
 class Catalog(BaseModel):

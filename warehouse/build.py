@@ -71,19 +71,25 @@ def write_catalog_table(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> Non
             "action_point": i.action_point,
             "source": i.source,
             "source_dataset": i.source_dataset,
+            "source_resources": ", ".join(i.resources),
+            "model": i.model,
+            "region_levels": ", ".join(i.grain.region_levels),
+            "period_type": i.grain.period_type,
+            "breakdowns": ", ".join(i.grain.breakdowns),
             "counted_by": i.counted_by,
             "direction": i.direction,
             "valid_min": i.valid_min,
             "valid_max": i.valid_max,
             "target_value": i.target.value if i.target else None,
             "target_year": i.target.year if i.target else None,
+            "target_note": i.target.note if i.target else None,
         }
         for i in catalog.indicators
     ]
     frame = pd.DataFrame.from_records(records)
     frame = frame.astype(
         {"valid_min": "Float64", "valid_max": "Float64", "target_value": "Float64"}
-    ).astype({"target_year": "Int64", "action_point": "int32"})
+    ).astype({"target_year": "Int64", "action_point": "int32", "target_note": "string"})
     con.register("catalog_rows", frame)
     try:
         con.execute("create or replace table indicator_catalog as select * from catalog_rows")
@@ -97,6 +103,12 @@ def build_indicator_values(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> 
     return con.execute("select count(*) from indicator_values").fetchone()[0]  # type: ignore[index]
 
 
+def build_period_table(con: duckdb.DuckDBPyConnection) -> None:
+    """One row per period in indicator_values, with its dates (BI tools sort and filter on them)."""
+    sql = resources.files("techpact.warehouse").joinpath("period.sql").read_text("utf-8")
+    con.execute(f"create or replace table period as {sql}")
+
+
 def check_sibling_totals(con: duckdb.DuckDBPyConnection) -> None:
     """Files that break the same students down differently must agree on the totals."""
     mismatches = sibling_total_mismatches(con)
@@ -108,7 +120,7 @@ def check_sibling_totals(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-BUILT_TABLES = ("indicator_values", "indicator_catalog", "region")
+BUILT_TABLES = ("indicator_values", "indicator_catalog", "region", "period")
 
 
 def copy_published_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -140,6 +152,7 @@ def build_warehouse(
         write_catalog_table(con, catalog)
         run_models(con, catalog)
         row_count = build_indicator_values(con, snapshot_id)
+        build_period_table(con)
         copy_published_tables(con, path)
         write_source_duplicates(con, path)
     with duckdb.connect(str(path)) as out:

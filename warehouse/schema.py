@@ -47,12 +47,33 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "action_point": "Techniekpact action point 1-5.",
             "source": "Source organisation: duo or cbs.",
             "source_dataset": "Source dataset or table id.",
+            "source_resources": "Landed resources (raw tables) the indicator is computed from, "
+            "comma-separated.",
+            "model": "SQL model that computes it (transforms/models/<model>.sql).",
+            "region_levels": "Grain: the region levels it has rows for, comma-separated "
+            "(gemeente, corop, provincie, landsdeel, land).",
+            "period_type": "Grain: year or school_year.",
+            "breakdowns": "Grain: breakdown columns of indicator_values it fills (sex, "
+            "education_level, institution), comma-separated; empty when none (all 'total').",
             "counted_by": "programme_location, residence, workplace or institution.",
             "direction": "higher_is_better, lower_is_better or neutral.",
             "valid_min": "Lowest valid value (checked before publishing).",
             "valid_max": "Highest valid value (checked before publishing).",
             "target_value": "Pact target, where the pact set one.",
             "target_year": "Year the pact target is for.",
+            "target_note": "Where the pact target comes from.",
+        },
+    ),
+    "period": (
+        "One row per period used in indicator_values, with its dates for sorting and filtering.",
+        {
+            "period": "Period label as in indicator_values: '2023' or '2023/24'.",
+            "period_type": "year or school_year.",
+            "start_year": "First calendar year of the period.",
+            "start_date": "First day: 1 January, or 1 August for a school year.",
+            "end_date": "Last day: 31 December, or 31 July for a school year.",
+            "label_nl": "Dutch label ('schooljaar 2023/24').",
+            "label_en": "English label ('school year 2023/24').",
         },
     ),
     "region": (

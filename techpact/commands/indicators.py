@@ -84,29 +84,40 @@ def show(
 ) -> None:
     """Print an indicator's definition and its latest values."""
     with _connect(Settings.from_paths(data_dir)) as con:
-        entry = con.execute(
-            """
-            select title_en, title_nl, definition, unit, action_point, source, source_dataset,
-                   counted_by, target_value, target_year
-            from indicator_catalog where indicator_id = $id
-            """,
-            {"id": indicator_id},
-        ).fetchone()
-        if entry is None:
+        # select *: a file published by an older version lacks the newer catalog columns.
+        cursor = con.execute(
+            "select * from indicator_catalog where indicator_id = $id", {"id": indicator_id}
+        )
+        row = cursor.fetchone()
+        if row is None:
             known = [
                 r[0] for r in con.execute("select indicator_id from indicator_catalog").fetchall()
             ]
             raise fail(f"unknown indicator {indicator_id!r}; known: {', '.join(known)}")
         values = con.execute(LATEST_VALUES_SQL, {"id": indicator_id}).fetchall()
-    title_en, title_nl, definition, unit, action_point, source, dataset, counted_by, *target = entry
-    console.print(f"[bold]{indicator_id}[/]: {title_en} ({title_nl})", highlight=False)
-    console.print(definition, highlight=False)
+        entry = dict(zip([d[0] for d in cursor.description], row, strict=True))
     console.print(
-        f"Unit: {unit}. Action point {action_point}. Source: {source} {dataset}, counted by "
-        f"{counted_by.replace('_', ' ')}."
-        + (f" Pact target: {target[0]:g} in {target[1]}." if target[0] is not None else ""),
+        f"[bold]{indicator_id}[/]: {entry['title_en']} ({entry['title_nl']})", highlight=False
+    )
+    console.print(entry["definition"], highlight=False)
+    target = (
+        f" Pact target: {entry['target_value']:g} in {entry['target_year']}."
+        if entry["target_value"] is not None
+        else ""
+    )
+    console.print(
+        f"Unit: {entry['unit']}. Action point {entry['action_point']}. Source: "
+        f"{entry['source']} {entry['source_dataset']}, counted by "
+        f"{entry['counted_by'].replace('_', ' ')}.{target}",
         highlight=False,
     )
+    if entry.get("region_levels"):
+        breakdowns = entry["breakdowns"] or "none"
+        console.print(
+            f"Grain: {entry['region_levels']} x {entry['period_type']}; breakdowns: "
+            f"{breakdowns}. Computed by transforms/models/{entry['model']}.sql.",
+            highlight=False,
+        )
     table = Table(title="Latest values")
     for column in ("region", "period", "sex", "value", "suppressed cells"):
         table.add_column(column)
