@@ -45,6 +45,7 @@ from typing import Any, Literal
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from techpact.config import HttpSettings
@@ -86,9 +87,28 @@ class FetchOutcome:
     landed: LandedFile | None
 
 
+class BoundedRetry(Retry):
+    """urllib3's Retry, but a server's Retry-After is honoured only up to ``retry_after_max_s``.
+
+    urllib3 copies a Retry with ``type(self)(...)`` on every attempt, so the bound lives on a
+    subclass made per session (``bounded``), not on the instance.
+    """
+
+    retry_after_max_s: float = 300.0
+
+    @classmethod
+    def bounded(cls, retry_after_max_s: float) -> type[BoundedRetry]:
+        return type(cls.__name__, (cls,), {"retry_after_max_s": retry_after_max_s})
+
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+        seconds = super().get_retry_after(response)
+        return None if seconds is None else min(seconds, self.retry_after_max_s)
+
+
 def make_session(http: HttpSettings) -> requests.Session:
-    """A session with timeouts' companions: retries with backoff, jitter and Retry-After."""
-    retry = Retry(
+    """A session with timeouts' companions: retries with backoff, jitter and a bounded
+    Retry-After."""
+    retry = BoundedRetry.bounded(http.retry_after_max_s)(
         total=http.retries,
         connect=http.retries,
         read=http.retries,

@@ -22,6 +22,9 @@ class HttpSettings:
     backoff_factor_s: float = 1.0
     backoff_jitter_s: float = 0.5
     backoff_max_s: float = 60.0
+    # A server's Retry-After is honoured up to this many seconds (a "come back tomorrow" must
+    # not hold a scheduled run for a day; after the retries the fetch fails, naming the status).
+    retry_after_max_s: float = 300.0
     user_agent: str = "techpact/0.1 (Techniekpact indicator warehouse; open-source data pipeline)"
 
 

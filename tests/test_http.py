@@ -107,6 +107,21 @@ def test_429_with_retry_after_is_retried_after_the_given_seconds(
     assert replay.paths() == ["/file.csv", "/file.csv"]
 
 
+def test_a_retry_after_beyond_the_bound_is_cut_to_the_bound() -> None:
+    """A 'come back in an hour' must not hold a scheduled run: it waits at most the bound."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    session = make_session(replace(FAST, retry_after_max_s=2.5))
+    retry = session.get_adapter("http://127.0.0.1/").max_retries
+    an_hour = SimpleNamespace(status=429, headers={"Retry-After": "3600"})
+    a_second = SimpleNamespace(status=429, headers={"Retry-After": "1"})
+    assert retry.get_retry_after(an_hour) == 2.5
+    assert retry.get_retry_after(a_second) == 1
+    # urllib3 makes a new Retry for every attempt; the bound goes with it.
+    assert retry.increment(method="GET", url="/x").get_retry_after(an_hour) == 2.5
+
+
 def test_503_then_success_is_retried(replay: ReplayServer, tmp_path: Path) -> None:
     replay.add("/file.csv", Reply(status=503), Reply(status=503), Reply(body=b"ok"))
     outcome = _fetch(replay, LandingZone(tmp_path))
