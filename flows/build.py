@@ -92,7 +92,9 @@ def build_task(settings: Settings, snapshot_id: str) -> BuildResult:
 @task(name="validate", task_run_name="validate {build.path.name}", cache_policy=NO_CACHE)
 def validate_task(settings: Settings, build: BuildResult, run_id: str) -> ValidatedBuild:
     """Run the quality gate (drift against the published snapshot) and write its Data Docs."""
-    config = with_required_regions(load_checks_config(), settings.pact_regions)
+    config = with_required_regions(
+        load_checks_config(), settings.pact_regions, LandingZone(settings.landing_dir)
+    )
     catalog = load_catalog()
     report = validate_build(
         build.path,
@@ -148,10 +150,12 @@ def publish_task(
     return record, published
 
 
-def with_required_regions(config: ChecksConfig, pact_regions: tuple[str, ...]) -> ChecksConfig:
-    """The checks with the pact regions (codes or CBS titles) and Nederland as the regions every
-    indicator must have."""
-    required = (*resolve_regions(pact_regions), "NL01")
+def with_required_regions(
+    config: ChecksConfig, pact_regions: tuple[str, ...], landing: LandingZone | None = None
+) -> ChecksConfig:
+    """The checks with the pact regions (codes or CBS titles, resolved against the landed
+    region table, else the seed) and Nederland as the regions every indicator must have."""
+    required = (*resolve_regions(pact_regions, landing), "NL01")
     coverage = config.coverage.model_copy(
         update={"required_regions": tuple(dict.fromkeys(required))}
     )
@@ -202,7 +206,7 @@ def build_and_publish(
     fingerprint = build_fingerprint(
         LandingZone(settings.landing_dir),
         load_catalog(),
-        pact_regions=resolve_regions(settings.pact_regions),
+        pact_regions=resolve_regions(settings.pact_regions, LandingZone(settings.landing_dir)),
     )
     published = _published_record(store)
     if not force and published is not None and published.build_fingerprint == fingerprint:

@@ -51,6 +51,7 @@ def fetch_cbs_table_task(settings: Settings, table_id: str, force: bool = False)
         http=settings.http,
         force=force,
         progress=logger.debug,
+        pact_regions=settings.pact_regions,
     )
     logger.info(
         "CBS %s: %s (Modified %s, %d pages, %d rows)",
@@ -70,14 +71,27 @@ def ingest_cbs(
     tables: list[str] | None = None,
     cbs_base_url: str | None = None,
     force: bool = False,
+    pact_regions: list[str] | None = None,
 ) -> list[TableFetch]:
-    """Fetch ``tables`` (default: every table of cbs_tables.toml) into the landing zone."""
+    """Fetch ``tables`` (default: every table of cbs_tables.toml) into the landing zone; the
+    region-hierarchy table first, as the data tables' regions are resolved against it."""
     settings = Settings.from_paths(
-        Path(data_dir), Path(landing_dir) if landing_dir else None, cbs_base_url=cbs_base_url
+        Path(data_dir),
+        Path(landing_dir) if landing_dir else None,
+        cbs_base_url=cbs_base_url,
+        pact_regions=tuple(pact_regions) if pact_regions else None,
     )
-    table_ids = tables or [spec.id for spec in load_cbs_tables().table]
-    futures = [fetch_cbs_table_task.submit(settings, table_id, force) for table_id in table_ids]
-    outcomes = [future.result() for future in futures]
+    config = load_cbs_tables()
+    table_ids = tables or [spec.id for spec in config.table]
+    region_id = config.region_table.id if config.region_table else None
+    first = [t for t in table_ids if region_id and t.lower() == region_id.lower()]
+    outcomes = [fetch_cbs_table_task(settings, table_id, force) for table_id in first]
+    futures = [
+        fetch_cbs_table_task.submit(settings, table_id, force)
+        for table_id in table_ids
+        if table_id not in first
+    ]
+    outcomes += [future.result() for future in futures]
     create_table_artifact(
         key="cbs-fetch-summary",
         table=[

@@ -84,6 +84,7 @@ def run_pipeline(
             landing_dir=landing_dir,
             tables=cbs_tables,
             cbs_base_url=cbs_base_url,
+            pact_regions=pact_regions,
         )
     if "duo" in fetch:
         duo = duo_flow(

@@ -14,62 +14,85 @@ Use::
     land_cbs_samples(LandingZone(out_dir))
 
 ``render_table(...)`` gives the responses without landing them (tests serve them over HTTP).
+
+The sample also holds CBS "Gebieden in Nederland 2024" (85755NED, the region hierarchy), in the
+v3 shape of the real table (nested TopicGroups "Lokaliseringen van gemeenten" > "COROP-gebieden"
+> Topics "Code"/"Naam", values padded to 10 and 50 characters), with only the groups techpact
+reads, keyed as in the 2023+ tables: the gemeenten of the bundled seed (Twente, Zuidoost-Noord-
+Brabant and the rest of Overijssel it lists) and the other gemeenten the DUO sample uses. The
+data tables are landed as a fetch for the sample's pact regions (``SAMPLE_PACT_REGIONS``:
+Twente and Zuidoost-Noord-Brabant) asks for them.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from techpact.sources.cbs import FetchedTable, Response, api_url, feed_url, land_table
 from techpact.sources.cbs_parse import tidy_table
-from techpact.sources.cbs_tables import TableSpec, load_cbs_tables
+from techpact.sources.cbs_regions import (
+    RegionRecord,
+    parse_region_seed,
+    parse_region_table,
+    read_seed_text,
+    regions_to_fetch,
+)
+from techpact.sources.cbs_tables import RegionTableSpec, TableSpec, load_cbs_tables
 from techpact.sources.landing import LandingZone
 
 SEED = 20260102
 BASE_URL = "https://opendata.cbs.nl"
 FETCHED_AT = "2026-01-01T00:00:00+00:00"
-PAGE_SIZE = 60
+PAGE_SIZE = 60  # tests/test_run_online.py replays the sample with this page size
 NOTE = (
     "GENERATED SAMPLE DATA (sample/cbs_sample.py): plausible magnitudes in CBS StatLine's "
     "OData v3 format; not official CBS figures"
 )
 
-# Regions as CBS lists them: key padded to 8 characters.
-REGIONS = {
-    "NL01": "Nederland",
-    "LD02": "Oost-Nederland (LD)",
-    "PV23": "Overijssel (PV)",
-    "CR12": "Twente (CR)",
-    "CR13": "Noord-Overijssel (CR)",
-    "GM0141": "Almelo",
-    "GM0153": "Enschede",
-    "GM0164": "Hengelo (O.)",
-}
-# Share of the Dutch figure per region (invented, of plausible size).
-REGION_SHARE = {
-    "NL01": 1.0,
-    "LD02": 0.215,
-    "PV23": 0.066,
-    "CR12": 0.0345,
-    "CR13": 0.021,
-    "GM0141": 0.0039,
-    "GM0153": 0.0087,
-    "GM0164": 0.0045,
-}
-REGION_UNEMPLOYMENT_SHIFT = {
-    "NL01": 0.0,
-    "LD02": -0.1,
-    "PV23": -0.2,
-    "CR12": 0.8,
-    "CR13": -0.6,
-    "GM0141": 1.3,
-    "GM0153": 1.5,
-    "GM0164": 0.7,
-}
+SAMPLE_PACT_REGIONS = ("CR12", "CR36")  # Twente and Zuidoost-Noord-Brabant (Eindhoven)
+# Regions as CBS lists them (key padded to 8 characters), with the share of the Dutch figure
+# and the shift of the unemployment rate (both invented, of plausible size). New regions go
+# last: each table draws its random numbers region by region.
+_REGION_ROWS = (
+    ("NL01", "Nederland", 1.0, 0.0),
+    ("LD02", "Oost-Nederland (LD)", 0.215, -0.1),
+    ("PV23", "Overijssel (PV)", 0.066, -0.2),
+    ("CR12", "Twente (CR)", 0.0345, 0.8),
+    ("CR13", "Noord-Overijssel (CR)", 0.021, -0.6),
+    ("GM0141", "Almelo", 0.0039, 1.3),
+    ("GM0153", "Enschede", 0.0087, 1.5),
+    ("GM0164", "Hengelo (O.)", 0.0045, 0.7),
+    ("PV30", "Noord-Brabant (PV)", 0.149, -0.3),
+    ("CR36", "Zuidoost-Noord-Brabant (CR)", 0.0455, 0.1),
+    ("GM0743", "Asten", 0.0010, -0.8),
+    ("GM1724", "Bergeijk", 0.0011, -0.9),
+    ("GM0753", "Best", 0.0018, -0.7),
+    ("GM1728", "Bladel", 0.0012, -0.8),
+    ("GM1706", "Cranendonck", 0.0012, -0.5),
+    ("GM0762", "Deurne", 0.0018, -0.4),
+    ("GM0770", "Eersel", 0.0011, -0.9),
+    ("GM0772", "Eindhoven", 0.0138, 0.9),
+    ("GM1771", "Geldrop-Mierlo", 0.0023, -0.2),
+    ("GM1652", "Gemert-Bakel", 0.0018, -0.6),
+    ("GM1658", "Heeze-Leende", 0.0009, -0.8),
+    ("GM0794", "Helmond", 0.0053, 1.1),
+    ("GM1659", "Laarbeek", 0.0013, -0.7),
+    ("GM0820", "Nuenen, Gerwen en Nederwetten", 0.0013, -0.9),
+    ("GM0823", "Oirschot", 0.0011, -0.9),
+    ("GM1667", "Reusel-De Mierden", 0.0008, -1.0),
+    ("GM0847", "Someren", 0.0011, -0.7),
+    ("GM0848", "Son en Breugel", 0.0010, -0.8),
+    ("GM0858", "Valkenswaard", 0.0018, -0.2),
+    ("GM0861", "Veldhoven", 0.0026, -0.5),
+    ("GM0866", "Waalre", 0.0009, -1.0),
+)
+REGIONS = {code: title for code, title, _, _ in _REGION_ROWS}
+REGION_SHARE = {code: share for code, _, share, _ in _REGION_ROWS}
+REGION_UNEMPLOYMENT_SHIFT = {code: shift for code, _, _, shift in _REGION_ROWS}
 
 
 @dataclass(frozen=True)
@@ -240,7 +263,10 @@ SECTOR_SHARE = {  # (Nederland, Twente-like regions)
     "F Bouwnijverheid": (0.041, 0.054),
     "J Informatie en communicatie": (0.041, 0.027),
 }
-TWENTE_LIKE = {"CR12", "GM0141", "GM0153", "GM0164", "PV23", "CR13", "LD02"}
+# Regions with Twente's sector mix (more industry): Overijssel and Zuidoost-Noord-Brabant.
+TWENTE_LIKE = {"CR12", "GM0141", "GM0153", "GM0164", "PV23", "CR13", "LD02", "PV30", "CR36"} | {
+    code for code in REGIONS if code.startswith("GM")
+}
 
 
 def _jobs_cells(rng: random.Random) -> list[dict[str, Any]]:
@@ -496,9 +522,11 @@ def render_pages(
     ]
 
 
-def selected_rows(table: SampleTable, spec: TableSpec, rng: random.Random) -> list[dict[str, Any]]:
-    """The rows a ``$filter`` on the spec's regions and periods returns."""
-    regions = set(spec.regions)
+def selected_rows(
+    table: SampleTable, spec: TableSpec, rng: random.Random, regions: Iterable[str]
+) -> list[dict[str, Any]]:
+    """The rows a ``$filter`` on ``regions`` and the spec's periods returns."""
+    regions = set(regions)
     first = spec.first_year
     return [
         row
@@ -508,11 +536,17 @@ def selected_rows(table: SampleTable, spec: TableSpec, rng: random.Random) -> li
 
 
 def render_table(
-    table: SampleTable, spec: TableSpec, base_url: str = BASE_URL, seed: int = SEED
+    table: SampleTable,
+    spec: TableSpec,
+    base_url: str = BASE_URL,
+    seed: int = SEED,
+    regions: Iterable[str] | None = None,
 ) -> FetchedTable:
-    """Every response a fetch of ``spec`` gets from a server holding ``table``."""
+    """Every response a fetch of ``spec`` for ``regions`` (default: the spec's override, else
+    every region of the table) gets from a server holding ``table``."""
     rng = random.Random(f"{seed}-{table.table_id}")
-    pages = render_pages(table, selected_rows(table, spec, rng), base_url)
+    wanted = regions if regions is not None else (spec.regions or [k.strip() for k in REGIONS])
+    pages = render_pages(table, selected_rows(table, spec, rng, wanted), base_url)
     return FetchedTable(
         table_infos=Response(
             api_url(base_url, table.table_id, "TableInfos"), render_table_infos(table, base_url)
@@ -531,20 +565,202 @@ def render_table(
     )
 
 
-def land_cbs_samples(zone: LandingZone, tables: Iterable[SampleTable] = SAMPLE_TABLES) -> None:
-    """Land every sample table as one complete fetch (marker last), labelled GENERATED."""
+def land_cbs_samples(
+    zone: LandingZone,
+    tables: Iterable[SampleTable] = SAMPLE_TABLES,
+    pact_regions: Sequence[str] = SAMPLE_PACT_REGIONS,
+) -> None:
+    """Land the Gebieden sample, then every sample table as the fetch for ``pact_regions``
+    would (marker last, regions listed), all labelled GENERATED."""
     specs = load_cbs_tables()
+    region_spec = specs.region_table
+    assert region_spec is not None, "cbs_tables.toml configures no region_hierarchy table"
+    gebieden = render_gebieden(region_spec)
+    records = parse_region_table(
+        region_spec, gebieden.as_responses(), file_name=region_spec.id, source_note=NOTE
+    )
+    land_table(
+        zone,
+        region_spec,
+        gebieden,
+        modified=GEBIEDEN_MODIFIED,
+        row_count=sum(r.region_level == "gemeente" for r in records),
+        fetched_at=FETCHED_AT,
+        is_sample_data=True,
+        note=NOTE,
+    )
     for table in tables:
         spec = specs.get(table.table_id)
-        fetched = render_table(table, spec)
-        rows = tidy_table(spec, fetched.as_responses(), file_name=table.table_id)
+        assert isinstance(spec, TableSpec), f"{table.table_id} is not a data table"
+        regions = spec.regions or regions_to_fetch(records, pact_regions)
+        fetched = render_table(table, spec, regions=regions)
+        rows = tidy_table(spec, fetched.as_responses(), file_name=table.table_id, regions=regions)
         land_table(
             zone,
             spec,
             fetched,
             modified=table.modified,
             row_count=len(rows),
+            regions=regions,
             fetched_at=FETCHED_AT,
             is_sample_data=True,
             note=NOTE,
         )
+
+
+# -- Gebieden in Nederland 2024 (85755NED) --------------------------------------------------------
+
+GEBIEDEN_MODIFIED = "2024-07-01T02:00:00"
+# The other gemeenten the DUO sample (generate_landing.py) places institutions in; the seed
+# lacks them. (gemeente, name, COROP, COROP name, provincie, name, landsdeel, name)
+DUO_GEMEENTEN = (
+    (
+        "GM0014",
+        "Groningen",
+        "CR03",
+        "Overig Groningen",
+        "PV20",
+        "Groningen",
+        "LD01",
+        "Noord-Nederland",
+    ),
+    ("GM0344", "Utrecht", "CR17", "Utrecht", "PV26", "Utrecht", "LD03", "West-Nederland"),
+    (
+        "GM0363",
+        "Amsterdam",
+        "CR23",
+        "Groot-Amsterdam",
+        "PV27",
+        "Noord-Holland",
+        "LD03",
+        "West-Nederland",
+    ),
+    (
+        "GM0599",
+        "Rotterdam",
+        "CR29",
+        "Groot-Rijnmond",
+        "PV28",
+        "Zuid-Holland",
+        "LD03",
+        "West-Nederland",
+    ),
+)
+# DataProperties as the 2023+ tables have them: (ID, ParentID, Type, Key, Title); TopicGroups
+# have an empty Key. Only the groups techpact reads; the real table has ~20 more region groups
+# (arbeidsmarktregio's, GGD-regio's, ...), sizes, urbanisation and population.
+GEBIEDEN_PROPERTIES = (
+    (0, None, "GeoDimension", "RegioS", "Regio's"),
+    (1, None, "TopicGroup", "", "Codes en namen van gemeenten"),
+    (2, 1, "Topic", "Code_1", "Code"),
+    (3, 1, "Topic", "Naam_2", "Naam"),
+    (4, 1, "Topic", "SorteringNaam_3", "Sortering naam"),
+    (5, None, "TopicGroup", "", "Lokaliseringen van gemeenten"),
+    (6, 5, "TopicGroup", "", "COROP-gebieden"),
+    (7, 6, "Topic", "Code_10", "Code"),
+    (8, 6, "Topic", "Naam_11", "Naam"),
+    (9, 5, "TopicGroup", "", "Landsdelen"),
+    (10, 9, "Topic", "Code_26", "Code"),
+    (11, 9, "Topic", "Naam_27", "Naam"),
+    (12, 5, "TopicGroup", "", "Provincies"),
+    (13, 12, "Topic", "Code_28", "Code"),
+    (14, 12, "Topic", "Naam_29", "Naam"),
+)
+
+
+def gebieden_gemeenten() -> list[tuple[str, ...]]:
+    """(gemeente, name, COROP, name, provincie, name, landsdeel, name) of every sample gemeente:
+    those of the bundled seed, then the DUO sample's others; by code."""
+    seed: tuple[RegionRecord, ...] = parse_region_seed(read_seed_text())
+    names = {r.region_code: r.region_name for r in seed}
+    gemeenten = []
+    for r in seed:
+        if r.region_level == "gemeente":
+            parents = (r.corop_code or "", r.province_code or "", r.landsdeel_code or "")
+            gemeenten.append(
+                (r.region_code, r.region_name, *(x for p in parents for x in (p, names[p])))
+            )
+    return sorted([*gemeenten, *DUO_GEMEENTEN])
+
+
+def _sort_name(name: str) -> str:
+    """CBS's "Sortering naam": a leading article moved to the end ("Gravenhage 's-")."""
+    first, _, rest = name.partition(" ")
+    return f"{rest} {first}" if first in ("'s-", "De", "Den") and rest else name
+
+
+def render_gebieden(spec: RegionTableSpec, base_url: str = BASE_URL) -> FetchedTable:
+    """Every response a fetch of the Gebieden table gets: one page, one row per gemeente."""
+    api = api_url(base_url, spec.id, "")
+    properties = []
+    for position, (node_id, parent, kind, key, title) in enumerate(GEBIEDEN_PROPERTIES):
+        entry: dict[str, Any] = {
+            "odata.type": f"Cbs.OData.WebAPI.{kind}",
+            "ID": node_id,
+            "Position": position,
+            "ParentID": parent,
+            "Type": kind,
+            "Key": key,
+            "Title": title,
+            "Description": "",
+        }
+        if kind == "GeoDimension":
+            entry |= {"MapYear": str(spec.classification_year), "ReleasePolicy": True}
+        elif kind == "Topic":
+            length = 10 if title == "Code" else 50
+            entry |= {
+                "Datatype": "String",
+                "Unit": "",
+                "Decimals": 0,
+                "Default": "Impossible",
+                "PresentationType": "Absolute",
+                "Length": length,
+            }
+        properties.append(entry)
+    gemeenten = gebieden_gemeenten()
+    rows = []
+    for number, (gm, name, cr, cr_name, pv, pv_name, ld, ld_name) in enumerate(gemeenten):
+        rows.append(
+            {
+                "ID": number,
+                "RegioS": gm,
+                "Code_1": gm.ljust(10),
+                "Naam_2": name.ljust(50),
+                "SorteringNaam_3": _sort_name(name).ljust(50),
+                "Code_10": cr.ljust(10),
+                "Naam_11": cr_name.ljust(50),
+                "Code_26": ld.ljust(10),
+                "Naam_27": ld_name.ljust(50),
+                "Code_28": pv.ljust(10),
+                "Naam_29": pv_name.ljust(50),
+            }
+        )
+    regions = [
+        {"Key": gm, "Title": name, "Description": "", "CategoryGroupID": None}
+        for gm, name, *_ in gemeenten
+    ]
+    table = SampleTable(
+        table_id=spec.id,
+        title=spec.title,
+        short_title=spec.title,
+        modified=GEBIEDEN_MODIFIED,
+        period=str(spec.classification_year),
+        dimensions=(),
+        topics=(),
+        cells=lambda _: rows,
+    )
+    feed = feed_url(base_url, spec.id)
+    meta = feed.removesuffix("TypedDataSet") + "$metadata#Cbs.OData.WebAPI.TypedDataSet"
+    return FetchedTable(
+        table_infos=Response(api + "TableInfos", render_table_infos(table, base_url)),
+        data_properties=Response(
+            api + "DataProperties",
+            _envelope(api + "$metadata#Cbs.OData.WebAPI.DataProperties", properties),
+        ),
+        dimensions={
+            "RegioS": Response(
+                api + "RegioS", _envelope(api + "$metadata#Cbs.OData.WebAPI.RegioS", regions)
+            )
+        },
+        pages=(Response(feed, _envelope(meta, rows)),),
+    )

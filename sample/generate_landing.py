@@ -676,6 +676,78 @@ def generate_mbo_legacy(rng: random.Random) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("iso-8859-1")
 
 
+# The portal's mbo files (mbo-studenten-per-instelling, gediplomeerde-mbo-studenten): comma,
+# quoted text, UTF-8, CRLF, wide (MAN2021,VROUW2021,... / DIPMAN2021,...), -1 = suppressed.
+# Institutions in Twente and in Zuidoost-Noord-Brabant (Eindhoven's COROP CR36), so every mbo
+# indicator has CR12, CR36 and NL01 rows; GELDROP is a place that is not its gemeente's name
+# (Geldrop-Mierlo). Codes other than ROC van Twente's 27YU, and all names but its, are invented.
+MBO_PORTAL_YEARS = tuple(range(2021, 2026))
+MBO_PORTAL_TEXT = (
+    "INSTELLINGSCODE", "INSTELLINGSNAAM", "SOORT INSTELLING", "PLAATSNAAM INSTELLING", "LEERWEG",
+    "NIVEAU", "ERKENDE OPLEIDING CODE", "ERKENDE OPLEIDING NAAM", "SECTORKAMER NAAM",
+    "HOOFDGROEP NAAM",
+)  # fmt: skip
+MBO_PORTAL_SITES = (
+    # code, name, soort instelling, place, size
+    ("27YU", "ROC van Twente", "ROC", "HENGELO OV", 420),
+    ("99ZD", "Vakschool Voorbeeld Enschede", "BER", "ENSCHEDE", 90),
+    ("99ZA", "ROC Voorbeeld Zwolle", "ROC", "ZWOLLE", 300),
+    ("99ZB", "ROC Voorbeeld Utrecht", "ROC", "UTRECHT", 500),
+    ("99ZC", "ROC Voorbeeld Eindhoven", "ROC", "EINDHOVEN", 450),
+    ("99ZE", "Vakcollege Voorbeeld Geldrop", "BER", "GELDROP", 80),
+)
+MBO_PORTAL_PATHS = (
+    # path, share of technical students, share of the others
+    ("BBL", 0.4, 0.2),
+    ("BOLVT", 0.55, 0.75),
+    ("BOLDT", 0.01, 0.02),
+    ("EX", 0.02, 0.02),
+)
+MBO_DIPLOMA_FRACTION = 0.3
+
+
+def _sectorkamer(unit: str) -> str:
+    """The portal's SECTORKAMER NAAM from the legacy sector unit: 'Techniek en gebouwde ...'."""
+    return unit.removeprefix("Sectorunit ").capitalize()
+
+
+MBO_PORTAL_NUMERIC = ("NIVEAU", "ERKENDE OPLEIDING CODE")  # numbers: unquoted, like the counts
+
+
+def _portal_line(columns: list[str], text: list[str], counts: list[int]) -> str:
+    pairs = zip(columns, text, strict=True)
+    fields = [value if column in MBO_PORTAL_NUMERIC else _quote(value) for column, value in pairs]
+    return ",".join([*fields, *(_published(c, str(SUPPRESSED)) for c in counts)])
+
+
+def generate_mbo_portal(rng: random.Random, graduates: bool) -> bytes:
+    """The portal's students file (``graduates=False``) or its "Gediplomeerden" file."""
+    prefix = "DIP" if graduates else ""
+    text_columns = [c for c in MBO_PORTAL_TEXT if not (graduates and c == "SOORT INSTELLING")]
+    count_columns = [f"{prefix}{s}{y}" for y in MBO_PORTAL_YEARS for s in ("MAN", "VROUW")]
+    lines = [",".join(_quote(c) for c in [*text_columns, *count_columns])]
+    paths = [*MBO_PORTAL_PATHS, *([("OVO", 0.0, 0.03)] if graduates else [])]
+    for code, name, soort, place, size in MBO_PORTAL_SITES:
+        for level, q_code, q_name, _, domain, unit, female, rel in MBO_QUALIFICATIONS:
+            for path, technical_share, other_share in paths:
+                share = technical_share if unit == TGO else other_share
+                if share == 0:
+                    continue
+                base = size * rel * share * rng.uniform(0.8, 1.2)
+                if graduates:
+                    base *= MBO_DIPLOMA_FRACTION
+                trend = rng.uniform(-0.03, 0.05)
+                counts = []
+                for number, _year in enumerate(MBO_PORTAL_YEARS):
+                    total = round(base * (1 + trend) ** number * rng.uniform(0.9, 1.1))
+                    women = round(total * female)
+                    counts += [total - women, women]
+                text = [code, name, *([] if graduates else [soort]), place, path, level, q_code]
+                text += [q_name, _sectorkamer(unit), domain]
+                lines.append(_portal_line(text_columns, text, counts))
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
 INFLOW_HEADER = (
     "STUDIEJAAR",
     "PROVINCIENAAM",
@@ -783,6 +855,21 @@ def generate_other_files(seed: int = SEED) -> list[SampleFile]:
             generate_mbo_legacy(random.Random(f"{seed}-mbo")),
         )
     )
+    files += [
+        SampleFile(
+            "mbo-studenten-per-instelling",
+            "mbo_students_by_qualification",
+            "2021-2025-studenten-per-instelling-plaats-sectorkamer-leerweg-opleiding-niveau-"
+            "geslacht.csv",
+            generate_mbo_portal(random.Random(f"{seed}-mbo-portal"), graduates=False),
+        ),
+        SampleFile(
+            "gediplomeerde-mbo-studenten",
+            "mbo_graduates_by_qualification",
+            "2021-2025-gediplomeerden.csv",
+            generate_mbo_portal(random.Random(f"{seed}-mbo-diplomas"), graduates=True),
+        ),
+    ]
     return files
 
 

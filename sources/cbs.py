@@ -16,6 +16,16 @@ Thin I/O. For one table of ``cbs_tables.toml`` (``fetch_table``):
    sha256 of every file of the fetch. Readers use only fetches whose marker exists, so an
    interrupted fetch is never read.
 
+Which regions a data table fetches: its ``regions`` override, else the pact regions through
+the region hierarchy (``region_hierarchy``: the newest landed "Gebieden in Nederland" fetch,
+else the bundled seed): each pact region, its gemeenten, its provincie and NL01. The marker
+records the regions asked for; a table whose ``Modified`` is unchanged is fetched again when it
+lacks some of them (a pact region was added).
+
+The region-hierarchy table (``kind = "region_hierarchy"``, CBS "Gebieden in Nederland <year>")
+goes through the same steps without a filter (the whole table: one row per gemeente, no period
+dimension), parsed by ``cbs_regions.parse_region_table`` before it lands.
+
 Errors are ``CbsFetchError`` naming the table and the URL.
 """
 
@@ -31,6 +41,7 @@ from typing import Any, Literal
 from techpact.config import HttpSettings
 from techpact.sources import http as http_layer
 from techpact.sources.cbs_parse import (
+    DIMENSION_TYPES,
     TableResponses,
     load_envelope,
     parse_data_properties,
@@ -40,7 +51,18 @@ from techpact.sources.cbs_parse import (
     select_periods,
     tidy_table,
 )
-from techpact.sources.cbs_tables import TableSpec
+from techpact.sources.cbs_regions import (
+    SEED_FILE,
+    RegionError,
+    RegionRecord,
+    gebieden_source_note,
+    parse_region_seed,
+    parse_region_table,
+    parse_topic_tree,
+    read_seed_text,
+    regions_to_fetch,
+)
+from techpact.sources.cbs_tables import CbsTables, RegionTableSpec, TableSpec, load_cbs_tables
 from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandedFile, LandingZone
 
@@ -50,6 +72,10 @@ SOURCE = "cbs"
 MARKER_FILE = "fetch-batch.json"
 JSON_MEDIA_TYPE = "application/json"
 MAX_PAGES = 10_000
+# The pact regions when a caller gives none: the default of Settings.pact_regions.
+DEFAULT_PACT_REGIONS = ("CR12",)
+
+AnySpec = TableSpec | RegionTableSpec
 
 ProgressCallback = Callable[[str], None]
 
@@ -137,7 +163,37 @@ def odata_filter(
     return f"({by_region}) and ({by_period})"
 
 
-def latest_batch(zone: LandingZone, spec: TableSpec) -> LandedBatch | None:
+@dataclass(frozen=True)
+class RegionHierarchy:
+    """The region table's records and where they come from: a landed Gebieden fetch (its
+    batch) or, when none is landed, the bundled seed (``batch`` None)."""
+
+    records: tuple[RegionRecord, ...]
+    origin: str
+    batch: LandedBatch | None = None
+
+    @property
+    def files(self) -> tuple[LandedFile, ...]:
+        """The landed files the records were read from (none for the seed)."""
+        return (*self.batch.files, self.batch.marker) if self.batch else ()
+
+
+def region_hierarchy(zone: LandingZone, tables: CbsTables | None = None) -> RegionHierarchy:
+    """The newest complete fetch of the configured Gebieden table, else the bundled seed."""
+    spec = (tables or load_cbs_tables()).region_table
+    batch = latest_batch(zone, spec) if spec is not None else None
+    if spec is None or batch is None:
+        return RegionHierarchy(parse_region_seed(read_seed_text()), origin=SEED_FILE)
+    note = gebieden_source_note(
+        spec, batch.marker.manifest.sha256, is_sample_data=batch.marker.manifest.is_sample_data
+    )
+    records = parse_region_table(
+        spec, batch.responses, file_name=str(batch.marker.path.parent), source_note=note
+    )
+    return RegionHierarchy(records, origin=f"CBS {spec.id}", batch=batch)
+
+
+def latest_batch(zone: LandingZone, spec: AnySpec) -> LandedBatch | None:
     """The newest complete fetch of one table, or None."""
     markers = [
         f
@@ -180,7 +236,7 @@ def read_batch(zone: LandingZone, marker: LandedFile) -> LandedBatch:
 
 
 def _get(
-    session: http_layer.Session, url: str, spec: TableSpec, http: HttpSettings, params=None
+    session: http_layer.Session, url: str, spec: AnySpec, http: HttpSettings, params=None
 ) -> Response:
     try:
         body = http_layer.fetch_bytes(session, url, http=http, params=params)
@@ -189,46 +245,24 @@ def _get(
     return Response(url=body.url, data=body.data)
 
 
-def _checked(spec: TableSpec, response: Response, parse: Callable[[bytes, str], Any]) -> Any:
+def _checked(spec: AnySpec, response: Response, parse: Callable[[bytes, str], Any]) -> Any:
     try:
         return parse(response.data, response.url)
     except SourceFormatError as exc:
         raise CbsFetchError(spec.id, response.url, exc.reason) from exc
 
 
-def fetch_table_responses(
+def fetch_pages(
     session: http_layer.Session,
-    spec: TableSpec,
+    spec: AnySpec,
+    start: str,
+    params: dict[str, str] | None,
     *,
-    base_url: str,
     http: HttpSettings,
-    table_infos: Response,
-    progress: ProgressCallback | None = None,
+    note: ProgressCallback,
     max_pages: int = MAX_PAGES,
-) -> FetchedTable:
-    """Steps 2 and 3 of the module docstring: metadata, code lists and every data page."""
-    note = progress or (lambda _: None)
-    data_properties = _get(
-        session, api_url(base_url, spec.id, "DataProperties"), spec, http, {"$format": "json"}
-    )
-    structure = _checked(spec, data_properties, parse_data_properties)
-    dimensions = {}
-    for dim in structure.dimensions:
-        note(f"{spec.id}: code list {dim.key}")
-        dimensions[dim.key] = _get(
-            session, api_url(base_url, spec.id, dim.key), spec, http, {"$format": "json"}
-        )
-    period_codes = _checked(spec, dimensions[structure.period_key], parse_dimension_list)
-    periods = [p.code for p in select_periods(period_codes, spec)]
-    start = feed_url(base_url, spec.id)
-    if not periods:
-        raise CbsFetchError(
-            spec.id, start, f"no {'/'.join(spec.period_types)} period from {spec.first_year} on"
-        )
-    params: dict[str, str] | None = {
-        "$format": "json",
-        "$filter": odata_filter(structure.region_key, spec.regions, structure.period_key, periods),
-    }
+) -> tuple[Response, ...]:
+    """Every TypedDataSet page from ``start``, following ``odata.nextLink`` (loops refused)."""
     pages: list[Response] = []
     seen: set[str] = set()
     url: str | None = start
@@ -244,65 +278,207 @@ def fetch_table_responses(
         url = parsed.next_link
         if url is not None and url in seen:
             raise CbsFetchError(spec.id, url, "odata.nextLink repeats a page already read (loop)")
-    return FetchedTable(table_infos, data_properties, dimensions, tuple(pages))
+    return tuple(pages)
+
+
+def _fetch_code_lists(
+    session: http_layer.Session,
+    spec: AnySpec,
+    keys: Sequence[str],
+    *,
+    base_url: str,
+    http: HttpSettings,
+    note: ProgressCallback,
+) -> dict[str, Response]:
+    dimensions = {}
+    for key in keys:
+        note(f"{spec.id}: code list {key}")
+        dimensions[key] = _get(
+            session, api_url(base_url, spec.id, key), spec, http, {"$format": "json"}
+        )
+    return dimensions
+
+
+def fetch_table_responses(
+    session: http_layer.Session,
+    spec: TableSpec,
+    *,
+    base_url: str,
+    http: HttpSettings,
+    table_infos: Response,
+    regions: Sequence[str],
+    progress: ProgressCallback | None = None,
+    max_pages: int = MAX_PAGES,
+) -> FetchedTable:
+    """Steps 2 and 3 of the module docstring: metadata, code lists and every data page."""
+    note = progress or (lambda _: None)
+    data_properties = _get(
+        session, api_url(base_url, spec.id, "DataProperties"), spec, http, {"$format": "json"}
+    )
+    structure = _checked(spec, data_properties, parse_data_properties)
+    dimensions = _fetch_code_lists(
+        session,
+        spec,
+        [d.key for d in structure.dimensions],
+        base_url=base_url,
+        http=http,
+        note=note,
+    )
+    period_codes = _checked(spec, dimensions[structure.period_key], parse_dimension_list)
+    periods = [p.code for p in select_periods(period_codes, spec)]
+    start = feed_url(base_url, spec.id)
+    if not periods:
+        raise CbsFetchError(
+            spec.id, start, f"no {'/'.join(spec.period_types)} period from {spec.first_year} on"
+        )
+    params = {
+        "$format": "json",
+        "$filter": odata_filter(structure.region_key, regions, structure.period_key, periods),
+    }
+    pages = fetch_pages(session, spec, start, params, http=http, note=note, max_pages=max_pages)
+    return FetchedTable(table_infos, data_properties, dimensions, pages)
+
+
+def fetch_region_table_responses(
+    session: http_layer.Session,
+    spec: RegionTableSpec,
+    *,
+    base_url: str,
+    http: HttpSettings,
+    table_infos: Response,
+    progress: ProgressCallback | None = None,
+    max_pages: int = MAX_PAGES,
+) -> FetchedTable:
+    """The Gebieden table: DataProperties, its dimension code lists, every data page, whole."""
+    note = progress or (lambda _: None)
+    data_properties = _get(
+        session, api_url(base_url, spec.id, "DataProperties"), spec, http, {"$format": "json"}
+    )
+    nodes = _checked(spec, data_properties, parse_topic_tree)
+    dimensions = _fetch_code_lists(
+        session,
+        spec,
+        [n.key for n in nodes if n.type in DIMENSION_TYPES],
+        base_url=base_url,
+        http=http,
+        note=note,
+    )
+    start = feed_url(base_url, spec.id)
+    pages = fetch_pages(
+        session, spec, start, {"$format": "json"}, http=http, note=note, max_pages=max_pages
+    )
+    return FetchedTable(table_infos, data_properties, dimensions, pages)
+
+
+def regions_for(
+    spec: TableSpec, zone: LandingZone, pact_regions: Sequence[str], tables: CbsTables | None
+) -> tuple[str, ...]:
+    """The region keys a data table fetches: its override, else the pact regions' regions."""
+    if spec.regions is not None:
+        return spec.regions
+    hierarchy = region_hierarchy(zone, tables)
+    return regions_to_fetch(hierarchy.records, pact_regions, origin=hierarchy.origin)
 
 
 def fetch_table(
     session: http_layer.Session,
-    spec: TableSpec,
+    spec: AnySpec,
     zone: LandingZone,
     *,
     base_url: str,
     http: HttpSettings,
     force: bool = False,
     progress: ProgressCallback | None = None,
+    pact_regions: Sequence[str] = DEFAULT_PACT_REGIONS,
+    tables: CbsTables | None = None,
 ) -> TableFetch:
-    """Fetch one table into the landing zone, unless its ``Modified`` is the landed one."""
+    """Fetch one table into the landing zone, unless its ``Modified`` is the landed one (and,
+    for a data table, the landed fetch holds every region the pact regions need)."""
     infos = _get(session, api_url(base_url, spec.id, "TableInfos"), spec, http, {"$format": "json"})
     modified = str(_checked(spec, infos, parse_table_infos)["Modified"])
+    regions: tuple[str, ...] | None = None
+    if isinstance(spec, TableSpec):
+        try:
+            regions = regions_for(spec, zone, pact_regions, tables)
+        except (RegionError, SourceFormatError) as exc:  # unknown pact region, bad Gebieden
+            raise CbsFetchError(spec.id, infos.url, str(exc)) from exc
     previous = latest_batch(zone, spec)
     if previous is not None and previous.info.get("modified") == modified and not force:
-        log.info("CBS table %s unchanged since %s: no data requested", spec.id, modified)
-        return TableFetch(spec.id, "unchanged", modified, marker=previous.marker)
-    fetched = fetch_table_responses(
-        session, spec, base_url=base_url, http=http, table_infos=infos, progress=progress
-    )
+        landed = previous.info.get("regions", spec.regions if isinstance(spec, TableSpec) else None)
+        if regions is None or set(regions) <= set(landed or ()):
+            log.info("CBS table %s unchanged since %s: no data requested", spec.id, modified)
+            return TableFetch(spec.id, "unchanged", modified, marker=previous.marker)
+        log.info("CBS table %s unchanged, but regions were added: fetching again", spec.id)
+    if isinstance(spec, RegionTableSpec):
+        fetched = fetch_region_table_responses(
+            session, spec, base_url=base_url, http=http, table_infos=infos, progress=progress
+        )
+    else:
+        fetched = fetch_table_responses(
+            session,
+            spec,
+            base_url=base_url,
+            http=http,
+            table_infos=infos,
+            regions=regions or (),
+            progress=progress,
+        )
     try:
-        rows = tidy_table(spec, fetched.as_responses(), file_name=feed_url(base_url, spec.id))
+        row_count = _parsed_row_count(spec, fetched, base_url, regions)
     except SourceFormatError as exc:
         raise CbsFetchError(spec.id, fetched.pages[0].url, exc.reason) from exc
-    if rows.empty:
+    if not row_count:
         raise CbsFetchError(
             spec.id,
             fetched.pages[0].url,
             "returned no rows for the configured regions and periods; nothing was landed",
         )
-    marker = land_table(zone, spec, fetched, modified=modified, row_count=len(rows))
-    log.info("CBS table %s: %d pages, %d rows landed", spec.id, len(fetched.pages), len(rows))
+    marker = land_table(
+        zone, spec, fetched, modified=modified, row_count=row_count, regions=regions
+    )
+    log.info("CBS table %s: %d pages, %d rows landed", spec.id, len(fetched.pages), row_count)
     return TableFetch(
         spec.id,
         "fetched",
         modified,
         page_count=len(fetched.pages),
-        row_count=len(rows),
+        row_count=row_count,
         byte_count=fetched.byte_count,
         marker=marker,
         urls=tuple(p.url for p in fetched.pages),
     )
 
 
+def _parsed_row_count(
+    spec: AnySpec, fetched: FetchedTable, base_url: str, regions: Sequence[str] | None
+) -> int:
+    """Parse the responses before anything lands: tidy rows, or the Gebieden records."""
+    file_name = feed_url(base_url, spec.id)
+    if isinstance(spec, RegionTableSpec):
+        if not any(parse_page(p.data, file_name).rows for p in fetched.pages):
+            return 0
+        note = gebieden_source_note(spec, "(not landed yet)")
+        records = parse_region_table(
+            spec, fetched.as_responses(), file_name=file_name, source_note=note
+        )
+        return sum(r.region_level == "gemeente" for r in records)
+    return len(tidy_table(spec, fetched.as_responses(), file_name=file_name, regions=regions))
+
+
 def land_table(
     zone: LandingZone,
-    spec: TableSpec,
+    spec: AnySpec,
     fetched: FetchedTable,
     *,
     modified: str,
     row_count: int,
+    regions: Sequence[str] | None = None,
     fetched_at: str | None = None,
     is_sample_data: bool = False,
     note: str | None = None,
 ) -> LandedFile:
-    """Land every response unchanged, then the fetch-batch marker (last)."""
+    """Land every response unchanged, then the fetch-batch marker (last). The marker lists
+    the regions asked for (a data table), which the loader keeps."""
     # microseconds: two fetches in one second must still be ordered (the newest marker wins)
     fetched_at = fetched_at or datetime.now(UTC).isoformat(timespec="microseconds")
     parts: list[tuple[dict[str, Any], Response, str]] = [
@@ -343,6 +519,8 @@ def land_table(
         "row_count": row_count,
         "files": listed,
     }
+    if regions is not None:
+        marker["regions"] = list(regions)
     landed, _ = zone.land_bytes(
         (json.dumps(marker, indent=2, sort_keys=True) + "\n").encode("utf-8"),
         source=SOURCE,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -252,17 +252,20 @@ def tidy_rows(
     rows: Iterable[dict[str, Any]],
     *,
     file_name: str,
+    regions: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """TypedDataSet rows -> one tidy row per region x period x category x measure.
 
-    Keys are trimmed; rows outside the configured regions and periods are dropped (the feed
-    may honour only part of a filter); every dimension other than region, period and the
-    breakdown must be held at one code by ``spec.fixed``. Values are multiplied out of units
-    such as ``x 1 000``; missing values stay null.
+    Keys are trimmed; rows outside the fetched regions (``regions``, else the spec's override;
+    neither: every region) and the configured periods are dropped (the feed may honour only
+    part of a filter); every dimension other than region, period and the breakdown must be
+    held at one code by ``spec.fixed``. Values are multiplied out of units such as
+    ``x 1 000``; missing values stay null.
     """
     measures = match_measures(structure, spec, file_name)
     periods = {p.code: p for p in select_periods(dimension_codes[structure.period_key], spec)}
-    regions = set(spec.regions)
+    wanted = regions if regions is not None else spec.regions
+    wanted_regions = set(wanted) if wanted is not None else None
     fixed: dict[str, str] = {}
     for dim_title, code_title in spec.fixed.items():
         dim = structure.dimension_titled(dim_title, file_name)
@@ -302,7 +305,9 @@ def tidy_rows(
                 category = categories.get(str(row[breakdown_key]).strip(), "")
         except KeyError as exc:
             raise SourceFormatError(file_name, f"row without column {exc}", line=line) from None
-        if region not in regions or period_code not in periods or not category:
+        if wanted_regions is not None and region not in wanted_regions:
+            continue
+        if period_code not in periods or not category:
             continue
         period = periods[period_code]
         for key, role in measures.items():
@@ -344,7 +349,13 @@ class TableResponses:
     pages: tuple[bytes, ...]
 
 
-def tidy_table(spec: TableSpec, responses: TableResponses, *, file_name: str) -> pd.DataFrame:
+def tidy_table(
+    spec: TableSpec,
+    responses: TableResponses,
+    *,
+    file_name: str,
+    regions: Collection[str] | None = None,
+) -> pd.DataFrame:
     """Every data page of one table fetch as tidy rows (see ``tidy_rows``)."""
     structure = parse_data_properties(responses.data_properties, f"{file_name} DataProperties")
     codes = {}
@@ -359,4 +370,4 @@ def tidy_table(spec: TableSpec, responses: TableResponses, *, file_name: str) ->
         for number, page in enumerate(responses.pages, start=1)
         for row in parse_page(page, f"{file_name} TypedDataSet page {number}").rows
     ]
-    return tidy_rows(spec, structure, codes, rows, file_name=file_name)
+    return tidy_rows(spec, structure, codes, rows, file_name=file_name, regions=regions)

@@ -1,4 +1,9 @@
-"""The declarative list of CBS tables (``cbs_tables.toml``), validated when it is loaded."""
+"""The declarative list of CBS tables (``cbs_tables.toml``), validated when it is loaded.
+
+Two kinds of entry: data tables (``kind = "data"``, the default: measures by region and
+period) and the one region-hierarchy table (``kind = "region_hierarchy"``: CBS "Gebieden in
+Nederland <year>", whose topics are codes and names of the regions each gemeente lies in).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,17 @@ import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    model_validator,
+)
 
 TABLE_ID = r"^[0-9A-Za-z]{5,12}$"
 ROLE = r"^[a-z][a-z0-9_]*$"
@@ -50,15 +63,20 @@ class BreakdownSpec(BaseModel):
 
 
 class TableSpec(BaseModel):
-    """One CBS table to fetch, and how its cells map onto techpact's tidy rows."""
+    """One CBS table to fetch, and how its cells map onto techpact's tidy rows.
+
+    ``regions`` is an optional override: without it the regions to fetch follow the pact
+    regions through the region hierarchy (``cbs_regions.regions_to_fetch``).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    kind: Literal["data"] = "data"
     id: str = Field(pattern=TABLE_ID)
     resource: str = Field(pattern=ROLE)
     title: str = Field(min_length=3)
     classification_year: int = Field(ge=1990, le=2100)
-    regions: tuple[str, ...] = Field(min_length=1)
+    regions: tuple[str, ...] | None = Field(default=None, min_length=1)
     first_year: int = Field(ge=1900, le=2100)
     period_types: tuple[Literal["JJ", "SJ", "KW", "MM"], ...] = Field(min_length=1)
     measure: tuple[MeasureSpec, ...] = Field(min_length=1)
@@ -67,7 +85,7 @@ class TableSpec(BaseModel):
 
     @model_validator(mode="after")
     def _valid_regions_and_roles(self) -> TableSpec:
-        bad = [r for r in self.regions if not REGION_KEY.match(r)]
+        bad = [r for r in self.regions or () if not REGION_KEY.match(r)]
         if bad:
             raise ValueError(f"region keys {bad} are not CBS region keys such as CR12")
         roles = [m.role for m in self.measure]
@@ -76,22 +94,79 @@ class TableSpec(BaseModel):
         return self
 
 
+class RegionLevels(BaseModel):
+    """The TopicGroup title (as in DataProperties) holding each level's Code and Naam topics."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    gemeente: str = Field(min_length=1)
+    corop: str = Field(min_length=1)
+    provincie: str = Field(min_length=1)
+    landsdeel: str = Field(min_length=1)
+
+
+class RegionTableSpec(BaseModel):
+    """CBS "Gebieden in Nederland <year>": one row per gemeente, with the code and name of the
+    COROP region, provincie and landsdeel it lies in. Topics are found by the title of their
+    TopicGroup (``levels``) and their own title (``code_topic`` / ``name_topic``), never by
+    key: keys such as ``Code_10`` move between years. Fetched whole (no region or period
+    filter)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["region_hierarchy"]
+    id: str = Field(pattern=TABLE_ID)
+    resource: str = Field(pattern=ROLE)
+    title: str = Field(min_length=3)
+    classification_year: int = Field(ge=1990, le=2100)
+    levels: RegionLevels
+    code_topic: str = Field(default="Code", min_length=1)
+    name_topic: str = Field(default="Naam", min_length=1)
+
+
+def _entry_kind(entry: Any) -> str:
+    kind = entry.get("kind", "data") if isinstance(entry, dict) else getattr(entry, "kind", None)
+    return str(kind)
+
+
+AnyTableSpec = Annotated[
+    Annotated[TableSpec, Tag("data")] | Annotated[RegionTableSpec, Tag("region_hierarchy")],
+    Discriminator(_entry_kind),
+]
+
+
 class CbsTables(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    table: tuple[TableSpec, ...] = Field(min_length=1)
+    table: tuple[AnyTableSpec, ...] = Field(min_length=1)
 
-    def get(self, table_id: str) -> TableSpec:
+    @model_validator(mode="after")
+    def _one_region_table(self) -> CbsTables:
+        regions = [t.id for t in self.table if isinstance(t, RegionTableSpec)]
+        if len(regions) > 1:
+            raise ValueError(f"more than one region_hierarchy table: {regions}")
+        return self
+
+    def get(self, table_id: str) -> TableSpec | RegionTableSpec:
         for spec in self.table:
             if spec.id.lower() == table_id.lower():
                 return spec
         raise KeyError(table_id)
 
+    @property
+    def data_tables(self) -> tuple[TableSpec, ...]:
+        return tuple(t for t in self.table if isinstance(t, TableSpec))
+
+    @property
+    def region_table(self) -> RegionTableSpec | None:
+        """The "Gebieden in Nederland" table, if one is configured."""
+        return next((t for t in self.table if isinstance(t, RegionTableSpec)), None)
+
     def for_resource(self, resource: str) -> tuple[TableSpec, ...]:
-        """The tables feeding one raw resource, oldest classification first."""
+        """The data tables feeding one raw resource, oldest classification first."""
         return tuple(
             sorted(
-                (t for t in self.table if t.resource == resource),
+                (t for t in self.data_tables if t.resource == resource),
                 key=lambda t: t.classification_year,
             )
         )
@@ -121,6 +196,8 @@ def parse_cbs_tables(text: str, *, origin: str) -> CbsTables:
                 entry = data.get("table", [])[loc[1]]
                 where = f"table #{loc[1] + 1} ({entry.get('id', 'no id')}): "
                 loc = loc[2:]
+                if loc and loc[0] in ("data", "region_hierarchy"):  # the union's tag
+                    loc = loc[1:]
             problems.append(f"{where}field {'.'.join(map(str, loc)) or '(entry)'}: {err['msg']}")
         raise CbsTablesError(f"{origin}: {'; '.join(problems)}") from exc
     ids = [t.id.lower() for t in tables.table]

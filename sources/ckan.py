@@ -1,10 +1,12 @@
 """Fetch DUO files: the CKAN portal (``package_show``) and frozen legacy duo.nl files.
 
-Thin fetch, pure parse: this module asks the portal which resources a dataset has, downloads a
-resource only when its ``last_modified``/``hash`` differs from the landed copy's, parses the
-bytes (:func:`techpact.sources.duo.parse_duo_file`) to learn which resource they are and to
-refuse a broken file, and lands them unchanged. All HTTP goes through
-:mod:`techpact.sources.http`. What to fetch is declared in ``duo_datasets.toml``.
+Thin fetch, pure parse: this module asks the portal which resources a dataset has, picks the
+configured ones (by the file name of their URL, or for mbo by the resource's name: mbo download
+URLs embed the year range and change every year), downloads a resource only when its
+``last_modified``/``hash`` differs from the landed copy's, parses the bytes
+(:func:`techpact.sources.duo.parse_duo_file`) to learn which resource they are and to refuse a
+broken file, and lands them unchanged. All HTTP goes through :mod:`techpact.sources.http`. What
+to fetch is declared in ``duo_datasets.toml``.
 
 Entry point: :func:`fetch_duo`.
 """
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from techpact.config import Settings
 from techpact.sources import duo
@@ -38,12 +40,35 @@ class DuoDatasetsError(ValueError):
 
 
 class CkanDataset(BaseModel):
+    """A portal dataset and which of its resources to fetch: by the file name of the resource's
+    URL (``file_names``, hbo/wo: stable names) or by the resource's name (``resource_names``,
+    mbo: the URLs embed the year range and change every year, the names do not)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     ckan_id: str = Field(min_length=1)
     title: str
-    file_names: tuple[str, ...] = Field(min_length=1)
+    file_names: tuple[str, ...] = ()
+    resource_names: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _selects_something(self) -> CkanDataset:
+        if not self.file_names and not self.resource_names:
+            raise ValueError(f"dataset {self.id!r} needs file_names or resource_names")
+        return self
+
+    def wants(self, resource: dict[str, Any]) -> bool:
+        """Whether a ``package_show`` resource is one of this dataset's configured files."""
+        name = resource_name_key(resource.get("name"))
+        return url_file_name(str(resource["url"])) in self.file_names or (
+            bool(name) and name in {resource_name_key(n) for n in self.resource_names}
+        )
+
+
+def resource_name_key(name: object) -> str:
+    """A resource name as compared: case and repeated spaces ignored."""
+    return " ".join(str(name or "").split()).casefold()
 
 
 class LegacyFile(BaseModel):
@@ -110,6 +135,7 @@ def ckan_validators(resource: dict[str, Any]) -> dict[str, str]:
     """What identifies a version of a CKAN resource, as stored in the landed manifest."""
     found = {
         "ckan_resource_id": resource.get("id"),
+        "ckan_resource_name": resource.get("name"),
         "ckan_last_modified": resource.get("last_modified") or resource.get("metadata_modified"),
         "ckan_hash": resource.get("hash"),
     }
@@ -126,12 +152,20 @@ def is_unchanged(resource: dict[str, Any], previous: LandedFile | None) -> bool:
     return bool(keys) and all(stored.get(k) == now[k] for k in keys)
 
 
-def same_resource(resource_id: str | None, file_name: str) -> Callable[[LandedFile], bool]:
-    """A landed file of this CKAN resource: same resource id, or same file name without one."""
+def same_resource(
+    resource_id: str | None, file_name: str, resource_name: str | None = None
+) -> Callable[[LandedFile], bool]:
+    """A landed file of this CKAN resource: same resource id, or (for a resource found by its
+    name, whose id and URL may change) the same resource name, or without either the same file
+    name."""
 
     def matches(landed: LandedFile) -> bool:
+        if resource_id and landed.manifest.http.get("ckan_resource_id") == resource_id:
+            return True
+        if resource_name:
+            return landed.manifest.http.get("ckan_resource_name") == resource_name
         if resource_id:
-            return landed.manifest.http.get("ckan_resource_id") == resource_id
+            return False
         return landed.manifest.file_name == file_name
 
     return matches
@@ -207,14 +241,19 @@ def fetch_duo(
         if only is not None and dataset.id not in only:
             continue
         report(f"duo {dataset.id}: package_show")
-        for resource in list_resources(session, settings.duo_base_url, dataset, settings):
+        listed = list_resources(session, settings.duo_base_url, dataset, settings)
+        outcomes += missing_resource_names(dataset, listed, settings.duo_base_url)
+        for resource in listed:
+            if not dataset.wants(resource):
+                continue
             url = str(resource["url"])
             file_name = url_file_name(url)
-            if file_name not in dataset.file_names:
-                continue
             extra = ckan_validators(resource)
+            by_name = extra.get("ckan_resource_name") if dataset.resource_names else None
             previous = latest_landed_from(
-                zone, dataset.id, same_resource(extra.get("ckan_resource_id"), file_name)
+                zone,
+                dataset.id,
+                same_resource(extra.get("ckan_resource_id"), file_name, by_name),
             )
             if is_unchanged(resource, previous):
                 outcomes.append(
@@ -241,6 +280,25 @@ def fetch_duo(
             _guarded(session, zone, settings, legacy.dataset, url, legacy.file_name, {})
         )
     return outcomes
+
+
+def missing_resource_names(
+    dataset: CkanDataset, listed: list[dict[str, Any]], base_url: str
+) -> list[ResourceFetch]:
+    """A ``failed`` outcome for each configured resource name ``package_show`` did not list
+    (renamed upstream?), so a vanished resource is reported instead of silently skipped."""
+    names = {resource_name_key(r.get("name")) for r in listed}
+    return [
+        ResourceFetch(
+            dataset.id,
+            name,
+            f"{base_url}{PACKAGE_SHOW}?id={dataset.ckan_id}",
+            "failed",
+            message=f"package_show for {dataset.ckan_id!r} lists no resource named {name!r}",
+        )
+        for name in dataset.resource_names
+        if resource_name_key(name) not in names
+    ]
 
 
 def _guarded(

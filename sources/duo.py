@@ -1,7 +1,8 @@
 """DUO Open Onderwijsdata: parse any DUO file into one tidy shape.
 
 :func:`parse_duo_file` is the entry point: it recognises the format from the header
-(:mod:`techpact.sources.duo_formats`), parses a current file here or a legacy file with
+(:mod:`techpact.sources.duo_formats`), parses a current hbo/wo file here, a current mbo file
+(wide, ``MAN2021,VROUW2021,…``) with :mod:`techpact.sources.duo_mbo` or a legacy file with
 :mod:`techpact.sources.duo_legacy`, tells hbo from wo by the values, and returns rows in the
 tidy shape of :data:`TIDY_COLUMNS` together with the resource they belong to.
 
@@ -25,11 +26,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from techpact.sources import duo_legacy
+from techpact.sources import duo_legacy, duo_mbo
 from techpact.sources.duo_formats import SUPPRESSION_MARKERS as SUPPRESSION_MARKERS
 from techpact.sources.duo_formats import UTF8_BOM as UTF8_BOM
 from techpact.sources.duo_formats import (
     decode_current,
+    header_line,
     is_avg_flag_column,
     parse_count,
     recognise_format,
@@ -169,7 +171,10 @@ def recognise_layout(header: list[str], file_name: str) -> Layout:
         raise SourceFormatError(
             file_name,
             f"unknown header {names!r}; known DUO layouts: "
-            + ", ".join(layout.resource for layout in LAYOUTS),
+            + ", ".join(
+                [layout.resource for layout in LAYOUTS]
+                + [layout.resource for layout in duo_mbo.MBO_LAYOUTS]
+            ),
             line=1,
         )
     missing = [c for c in closest.columns if c not in present]
@@ -289,10 +294,13 @@ TIDY_COLUMNS = (
     "line_number",
 )
 """Columns of every tidy DUO table. ``sector`` is the CROHO sector (``ONDERDEEL``) for hbo/wo
-and the mbo sector for mbo, upper case; ``sectorkamer`` the mbo sectorkamer (SBB sector unit),
-lower case; ``sex`` is ``male``, ``female``, ``unknown`` or ``total`` (a file without a sex
-breakdown, or the legacy mbo ``TOTAAL`` columns); ``study_path`` is BOL/BBL (``BOLVT``,
-``BOLDT``, ``BBL`` as published); ``count`` is null where suppressed."""
+and the mbo sector for legacy mbo, upper case (null in the current mbo files, which have none);
+``subsector`` the CROHO subsector, or the mbo hoofdgroep of a current mbo file;
+``sectorkamer`` the mbo sectorkamer (SBB sector unit), lower case; ``sex`` is ``male``,
+``female``, ``unknown`` or ``total`` (a file without a sex breakdown, or the legacy mbo
+``TOTAAL`` columns; the current mbo files have MAN and VROUW only); ``study_path`` is the
+learning path as published (``BOLVT``, ``BOLDT``, ``BBL``, ``EX``, ``OVO``); ``count`` is null
+where suppressed."""
 
 INSTITUTION_COLUMNS = (
     "institution_code",
@@ -312,9 +320,16 @@ DATASET_OF_MEASURE = {
     "graduates": "p04hogdipl",
 }
 MEASURE_OF_DATASET = {dataset: measure for measure, dataset in DATASET_OF_MEASURE.items()}
-MBO_STUDENTS_DATASET = "mbo-deelnemers"
+MBO_STUDENTS_DATASET = "mbo-deelnemers"  # the legacy duo.nl deelnemers file, 2015-2019
 INSTITUTIONS_DATASET = "adressen-ho"
-DATASETS = (*DATASET_OF_MEASURE.values(), MBO_STUDENTS_DATASET, INSTITUTIONS_DATASET)
+# The current-portal mbo datasets (techpact.sources.duo_mbo).
+MBO_PORTAL_DATASETS = tuple(layout.dataset for layout in duo_mbo.MBO_LAYOUTS)
+DATASETS = (
+    *DATASET_OF_MEASURE.values(),
+    MBO_STUDENTS_DATASET,
+    *MBO_PORTAL_DATASETS,
+    INSTITUTIONS_DATASET,
+)
 
 # Sibling resources: the same students broken down in different ways. Never add them
 # together; their totals per year must agree (see warehouse.loaders.duo.sibling_totals).
@@ -386,7 +401,10 @@ def parse_duo_file(data: bytes, file_name: str, *, dataset: str | None = None) -
     (``p02ho1ejrs``). Where the header can tell, a ``dataset`` that disagrees is an error.
     """
     if recognise_format(data, file_name) == "current":
-        tidy = _tidy_current(parse_current_csv(data, file_name))
+        if is_mbo_header(data, file_name):
+            tidy = _tidy_mbo(duo_mbo.parse_mbo_csv(data, file_name))
+        else:
+            tidy = _tidy_current(parse_current_csv(data, file_name))
     else:
         tidy = _tidy_legacy(duo_legacy.parse_legacy_csv(data, file_name), dataset)
     if dataset is not None and tidy.dataset != dataset:
@@ -396,6 +414,19 @@ def parse_duo_file(data: bytes, file_name: str, *, dataset: str | None = None) -
             f"{tidy.dataset}, not {dataset}",
         )
     return tidy
+
+
+def is_mbo_header(data: bytes, file_name: str) -> bool:
+    """True when a current-format header is closer to an mbo portal file than to a hbo/wo one.
+
+    Closeness is the share of a layout's text columns the header holds, so a header with one
+    renamed column still goes to the parser of its kind, which names the missing column.
+    """
+    header = header_line(data).decode("utf-8", errors="replace")  # the parser reports bad bytes
+    names = duo_mbo.read_header(header, file_name)
+    ho = max(len(set(layout.columns) & set(names)) / len(layout.columns) for layout in LAYOUTS)
+    mbo = max(duo_mbo.overlap(layout, names) for layout in duo_mbo.MBO_LAYOUTS)
+    return mbo > ho
 
 
 def _gemeente_code(numbers: pd.Series) -> pd.Series:
@@ -462,6 +493,41 @@ def _tidy_current(parsed: ParsedFile) -> TidyFile:
         dataset=DATASET_OF_MEASURE[measure],
         resource=f"{sector}_{measure}_{breakdown}",
         education_sector=sector,
+        rows=_finish(frame),
+    )
+
+
+def _tidy_mbo(parsed: duo_mbo.MboParsedFile) -> TidyFile:
+    """A current-portal mbo file: place as published (upper case), sectorkamer lower case (as
+    the legacy file's sector unit), hoofdgroep in ``subsector``, sex from MAN/VROUW."""
+    rows = parsed.rows
+    frame = pd.DataFrame(
+        {
+            "year": rows["year"],
+            "education_sector": "mbo",
+            "place_name": rows["PLAATSNAAM INSTELLING"].str.upper(),
+            "institution_code": rows["INSTELLINGSCODE"],
+            "institution_name": rows["INSTELLINGSNAAM"],
+            "subsector": rows["HOOFDGROEP NAAM"],
+            "sectorkamer": rows["SECTORKAMER NAAM"].str.lower(),
+            "programme_code": rows["ERKENDE OPLEIDING CODE"],
+            "programme_name": rows["ERKENDE OPLEIDING NAAM"],
+            "level": rows["NIVEAU"],
+            "study_path": rows["LEERWEG"].str.upper(),
+            "sex": _sex(rows["sex_column"]),
+            "count": rows["count"],
+            "is_suppressed": rows["is_suppressed"],
+            "source_format": "current",
+            "line_number": rows["line_number"],
+        }
+    )
+    return TidyFile(
+        file_name=parsed.file_name,
+        format="current",
+        encoding="utf-8",
+        dataset=parsed.layout.dataset,
+        resource=parsed.layout.resource,
+        education_sector="mbo",
         rows=_finish(frame),
     )
 

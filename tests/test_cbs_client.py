@@ -88,20 +88,94 @@ def test_a_table_fetch_follows_next_links_and_lands_every_response_then_the_mark
     assert all(f.manifest.original_url.startswith(replay.base_url) for f in batch.files)
 
 
-def test_the_filter_names_the_configured_regions_and_periods_trimmed(
+# Twente's 14 gemeenten, as the bundled seed lists them
+TWENTE_GEMEENTEN = [
+    "GM0141",
+    "GM0147",
+    "GM0153",
+    "GM0158",
+    "GM0163",
+    "GM0164",
+    "GM0168",
+    "GM0173",
+    "GM0183",
+    "GM0189",
+    "GM1700",
+    "GM1735",
+    "GM1742",
+    "GM1774",
+]
+
+
+def test_the_filter_names_the_pact_regions_regions_and_the_periods_trimmed(
     replay: ReplayServer, tmp_path: Path
 ) -> None:
+    """Default pact region Twente: NL01, Overijssel, Twente and its 14 gemeenten (from the
+    bundled seed, as no Gebieden table is landed)."""
     serve_table(replay)
     fetch(replay, LandingZone(tmp_path))
     first_page = replay.requests_to("TypedDataSet")[0]
     assert first_page.query["$format"] == "json"
+    regions = ["NL01", "PV23", "CR12", *TWENTE_GEMEENTEN]
     assert first_page.query["$filter"] == (
-        "(substringof('NL01', RegioS) or substringof('PV23', RegioS) "
-        "or substringof('CR12', RegioS) or substringof('GM0141', RegioS) "
-        "or substringof('GM0153', RegioS) or substringof('GM0164', RegioS)) "
-        "and (Perioden eq '2019SJ00' or Perioden eq '2020SJ00' "
+        "("
+        + " or ".join(f"substringof('{r}', RegioS)" for r in regions)
+        + ") and (Perioden eq '2019SJ00' or Perioden eq '2020SJ00' "
         "or Perioden eq '2021SJ00' or Perioden eq '2022SJ00' or Perioden eq '2023SJ00')"
     )
+    batch = latest_batch(LandingZone(tmp_path), SPEC)
+    assert batch is not None
+    assert batch.info["regions"] == regions
+
+
+def test_an_explicit_regions_list_overrides_the_pact_regions(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    serve_table(replay)
+    spec = SPEC.model_copy(update={"regions": ("NL01", "CR12")})
+    fetch_table(
+        make_session(FAST), spec, LandingZone(tmp_path), base_url=replay.base_url, http=FAST
+    )
+    [first_page, *_] = replay.requests_to("TypedDataSet")
+    assert first_page.query["$filter"].startswith(
+        "(substringof('NL01', RegioS) or substringof('CR12', RegioS)) and ("
+    )
+
+
+def test_a_second_pact_region_adds_its_regions_to_the_filter(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    serve_table(replay)
+    fetch(replay, LandingZone(tmp_path), pact_regions=("Twente", "Zuidoost-Noord-Brabant"))
+    clauses = replay.requests_to("TypedDataSet")[0].query["$filter"].split(") and (")[0]
+    for region in ("NL01", "PV23", "CR12", "GM0153", "PV30", "CR36", "GM0772", "GM0794"):
+        assert f"substringof('{region}', RegioS)" in clauses
+    assert "LD04" not in clauses
+
+
+def test_an_unchanged_table_is_fetched_again_when_a_pact_region_is_added(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    serve_table(replay)
+    zone = LandingZone(tmp_path)
+    fetch(replay, zone)
+    replay.requests.clear()
+    assert fetch(replay, zone).status == "unchanged"
+    outcome = fetch(replay, zone, pact_regions=("CR12", "CR36"))
+    assert outcome.status == "fetched"
+    batch = latest_batch(zone, SPEC)
+    assert batch is not None
+    assert {"CR36", "GM0772"} <= set(batch.info["regions"])
+    assert fetch(replay, zone, pact_regions=("CR36",)).status == "unchanged"
+
+
+def test_an_unknown_pact_region_fails_naming_the_table_and_lands_nothing(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    serve_table(replay)
+    with pytest.raises(CbsFetchError, match=r"CBS table 85701NED: pact region 'Atlantis'"):
+        fetch(replay, LandingZone(tmp_path), pact_regions=("Atlantis",))
+    assert files_in(tmp_path) == {}
 
 
 def test_the_landed_fetch_parses_to_tidy_rows(replay: ReplayServer, tmp_path: Path) -> None:

@@ -88,3 +88,25 @@ def test_the_ingest_flow_fetches_then_reports_unchanged(
     [second] = ingest_cbs(**kwargs)
     assert second.status == "unchanged"
     assert replay.paths() == ["/ODataApi/odata/85701NED/TableInfos"]
+
+
+def test_fetch_lands_the_gebieden_region_table_like_any_table(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    serve_cbs_table(replay, FIXTURES / "cbs" / "85755NED", page_size=4)
+    result = fetch(replay, tmp_path, "--table", "85755NED")
+    assert result.exit_code == 0, result.output
+    assert "fetched" in result.output
+    landed = tmp_path / "landing" / "cbs" / "85755NED"
+    manifests = [json.loads(p.read_text()) for p in landed.rglob("manifest.json")]
+    assert {m["file_name"] for m in manifests} == {
+        "TableInfos.json",
+        "DataProperties.json",
+        "RegioS.json",
+        "TypedDataSet-0001.json",
+        "TypedDataSet-0002.json",
+        "fetch-batch.json",
+    }
+    again = fetch(replay, tmp_path, "--table", "85755NED")
+    assert again.exit_code == 0, again.output
+    assert "unchanged" in again.output

@@ -277,8 +277,9 @@ def test_the_education_models_give_one_row_per_region_year_and_level(
             f"list_sort(list(distinct education_level)) from {model}"
         ).fetchone()
         assert grain is not None
-        # NL01, PV23, CR12 and three Twente gemeenten x 5 years x (3 levels + their total)
-        assert grain[0] == grain[1] == 6 * 5 * 4, model
+        # NL01; PV23, CR12 and three Twente gemeenten; PV30, CR36 and its 21 gemeenten
+        # x 5 years x (3 levels + their total)
+        assert grain[0] == grain[1] == (1 + 5 + 23) * 5 * 4, model
         assert grain[2] == ["hbo", "mbo", "total", "wo"]
         mismatched = con.execute(
             f"""

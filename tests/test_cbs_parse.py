@@ -226,16 +226,15 @@ def test_the_recorded_fixture_pages_parse_to_the_same_rows_as_one_page() -> None
 @pytest.mark.parametrize(
     ("change", "named"),
     [
-        (('id = "85701NED"', 'id = "85701/NED"'), "table #1 (85701/NED): field id"),
+        (('id = "85701NED"', 'id = "85701/NED"'), "table #2 (85701/NED): field id"),
         (("first_year = 2019", 'first_year = "2019x"'), "field first_year"),
-        (
-            (
-                'regions = ["NL01", "PV23", "CR12", "GM0141", "GM0153", "GM0164"]',
-                'regions = ["Twente"]',
-            ),
-            "region keys",
-        ),
+        (("first_year = 2019", 'regions = ["Twente"]\nfirst_year = 2019'), "region keys"),
         (('period_types = ["SJ"]', 'period_types = ["YY"]'), "field period_types"),
+        # the region-hierarchy entry (CBS "Gebieden in Nederland")
+        (('\nkind = "region_hierarchy"', '\nkind = "regions"'), "table #1 (85755NED): field"),
+        (('corop = "COROP-gebieden", ', ""), "table #1 (85755NED): field levels.corop"),
+        (('code_topic = "Code"', 'code_topic = "Code"\nregions = ["CR12"]'), "regions"),
+        (("levels = {", "level = {"), "table #1 (85755NED): field levels"),
     ],
 )
 def test_a_typo_in_cbs_tables_fails_naming_the_table_and_field(

@@ -167,5 +167,13 @@ def test_a_download_error_is_reported_per_resource(replay: ReplayServer, tmp_pat
 
 def test_the_bundled_dataset_config_is_valid() -> None:
     config = load_duo_datasets()
-    assert {d.id for d in config.dataset} == {"p01hoinges", "p02ho1ejrs", "p04hogdipl"}
+    assert {d.id for d in config.dataset} == {
+        "p01hoinges",
+        "p02ho1ejrs",
+        "p04hogdipl",
+        "mbo-studenten-per-instelling",
+        "gediplomeerde-mbo-studenten",
+    }
     assert all(item.file_name.endswith(".csv") for item in config.legacy)
+    mbo = [d for d in config.dataset if d.id.startswith(("mbo", "gediplomeerde-mbo"))]
+    assert all(d.resource_names and not d.file_names for d in mbo)

@@ -49,6 +49,39 @@ def test_land_file_accepts_current_and_legacy_files_and_names_the_resource(
     assert (manifest_path.parent / path.name).read_bytes() == path.read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("name", "dataset", "resource"),
+    [
+        (
+            "mbo_students_per_institution.csv",
+            "mbo-studenten-per-instelling",
+            "mbo_students_by_qualification",
+        ),
+        ("mbo_graduates.csv", "gediplomeerde-mbo-studenten", "mbo_graduates_by_qualification"),
+    ],
+)
+def test_land_file_accepts_the_mbo_portal_files(
+    tmp_path: Path, name: str, dataset: str, resource: str
+) -> None:
+    # Hand-made fixtures in the portal files' exact header shape (no real one in samples).
+    path = DUO_FIXTURES / name
+    result = land(path, dataset, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert resource in result.output
+    [manifest_path] = (tmp_path / "landing").glob(f"duo/{dataset}/*/manifest.json")
+    assert json.loads(manifest_path.read_text())["resource"] == resource
+    assert (manifest_path.parent / name).read_bytes() == path.read_bytes()
+
+
+def test_land_file_refuses_an_mbo_portal_file_under_the_other_mbo_dataset(
+    tmp_path: Path,
+) -> None:
+    result = land(DUO_FIXTURES / "mbo_graduates.csv", "mbo-studenten-per-instelling", tmp_path)
+    assert result.exit_code == 2
+    assert "gediplomeerde-mbo-studenten" in result.output
+    assert not (tmp_path / "landing").exists()
+
+
 def test_land_file_refuses_a_legacy_graduates_file_as_first_years(tmp_path: Path) -> None:
     path = shared_file(LEGACY + "hbo_gediplomeerden_2019.csv")
     result = land(path, "p02ho1ejrs", tmp_path)

@@ -93,6 +93,35 @@ def test_legacy_and_current_files_of_one_resource_are_loaded_together(
     assert "skipped 1 empty record(s)" in caplog.text
 
 
+def test_the_legacy_mbo_file_and_its_portal_successor_feed_one_resource(tmp_path: Path) -> None:
+    zone = LandingZone(tmp_path)
+    for dataset, name, fetched_at in (
+        ("mbo-deelnemers", "legacy_mbo_students.csv", OLD),
+        ("mbo-studenten-per-instelling", "mbo_students_per_institution.csv", NEW),
+    ):
+        zone.land_bytes(
+            (FIXTURES / "duo" / name).read_bytes(),
+            source="duo",
+            dataset=dataset,
+            resource="mbo_students_by_qualification",
+            file_name=name,
+            media_type="text/csv",
+            fetched_at=fetched_at,
+        )
+    with duckdb.connect() as con:
+        duo_loader.load_raw(con, zone, ["mbo_students_by_qualification"])
+        years = con.execute(
+            "select source_format, list(distinct year order by year), "
+            "list(distinct sex order by sex) "
+            "from raw_duo__mbo_students_by_qualification group by all order by 1"
+        ).fetchall()
+        assert duo_loader.find_source_duplicates(con).empty
+    assert years == [
+        ("current", [2021, 2022, 2023, 2024, 2025], ["female", "male"]),
+        ("legacy", [2018, 2019], ["female", "male", "total"]),
+    ]
+
+
 def test_a_file_landed_under_the_wrong_resource_is_refused(tmp_path: Path) -> None:
     zone = LandingZone(tmp_path)
     land(zone, by_sex((2020, "MAN", 10)), "hbo_enrolment_by_programme", OLD, "x.csv")

@@ -2,16 +2,48 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import SAMPLE_LANDING
+from conftest import REPO_ROOT
 
 from techpact.sources.landing import LandingZone
-from techpact.transforms.catalog import load_catalog
+from techpact.transforms.catalog import Catalog, load_catalog
 from techpact.warehouse.build import build_warehouse
 from techpact.warehouse.regions import RegionError, resolve_regions
+
+GENERATOR = REPO_ROOT / "sample" / "generate_landing.py"
+PACT_REGIONS = ("Twente", "Zuidoost-Noord-Brabant")
+
+
+@pytest.fixture(scope="module")
+def generated_landing(tmp_path_factory: pytest.TempPathFactory) -> LandingZone:
+    """The bundled sample landing zone, generated afresh (sample/landing is left alone)."""
+    out = tmp_path_factory.mktemp("generated") / "landing"
+    subprocess.run([sys.executable, str(GENERATOR), str(out)], check=True, capture_output=True)
+    return LandingZone(out)
+
+
+def landed_catalog(landing: LandingZone) -> Catalog:
+    """The catalog's indicators whose source files the landing zone holds."""
+    landed = {(f.manifest.source, f.manifest.resource) for f in landing.files()}
+    indicators = load_catalog().indicators
+    return Catalog(
+        indicators=tuple(i for i in indicators if all((i.source, r) in landed for r in i.resources))
+    )
+
+
+@pytest.fixture(scope="module")
+def two_region_build(
+    generated_landing: LandingZone, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Catalog]:
+    out = tmp_path_factory.mktemp("build") / "build.duckdb"
+    catalog = landed_catalog(generated_landing)
+    build_warehouse(out, landing=generated_landing, catalog=catalog, snapshot_id="t")
+    return out, catalog
 
 
 @pytest.mark.parametrize(
@@ -35,15 +67,12 @@ def test_an_unknown_pact_region_is_an_error_that_says_how_to_name_one() -> None:
 
 
 def test_a_second_pact_region_gets_its_indicators_from_the_same_landing_zone(
-    tmp_path: Path,
+    two_region_build: tuple[Path, Catalog],
 ) -> None:
     """Eindhoven's region (Zuidoost-Noord-Brabant) is in the region table; nothing else changes:
     its COROP rows are the sums of its gemeenten, like Twente's."""
     [eindhoven] = resolve_regions(["Zuidoost-Noord-Brabant"])
-    out = tmp_path / "build.duckdb"
-    build_warehouse(
-        out, landing=LandingZone(SAMPLE_LANDING), catalog=load_catalog(), snapshot_id="t"
-    )
+    out, _ = two_region_build
     with duckdb.connect(str(out), read_only=True) as con:
         rows = con.execute(
             """
@@ -74,21 +103,49 @@ def test_the_pact_regions_are_the_regions_the_gate_requires() -> None:
     assert config.coverage.required_regions == ("CR12", "CR36", "NL01")
 
 
-def test_the_gate_blocks_a_pact_region_without_data_naming_it(tmp_path: Path) -> None:
+def test_a_second_pact_region_from_configuration_alone_gets_cbs_and_hbo_indicators(
+    generated_landing: LandingZone, two_region_build: tuple[Path, Catalog]
+) -> None:
+    """One generated landing zone, pact regions Twente and Zuidoost-Noord-Brabant: the CBS
+    tables were fetched for both (their regions follow the pact regions through the region
+    table, which is the landed Gebieden in Nederland table), so every CBS indicator and every
+    DUO hbo indicator has Zuidoost-Noord-Brabant rows, and the gate finds none of them
+    missing."""
     from techpact.expectations.config import load_checks_config
     from techpact.expectations.gate import validate_build
     from techpact.expectations.suites import build_checks
     from techpact.flows.build import with_required_regions
 
-    catalog = load_catalog()
-    out = tmp_path / "build.duckdb"
-    build_warehouse(out, landing=LandingZone(SAMPLE_LANDING), catalog=catalog, snapshot_id="t")
-    config = with_required_regions(load_checks_config(), ("CR12", "CR36"))
+    out, catalog = two_region_build
+    checked = [i.id for i in catalog.indicators if i.source == "cbs" or i.id.startswith("hbo_")]
+    assert any(i.startswith("hbo_") for i in checked) and any(
+        i.startswith("jobs_") for i in checked
+    )
+    with duckdb.connect(str(out), read_only=True) as con:
+        found = con.execute(
+            """
+            select indicator_id, list_sort(list(distinct region_code))
+            from indicator_values
+            where region_code in ('CR12', 'CR36', 'PV30', 'GM0772')
+            group by indicator_id
+            """
+        ).fetchall()
+        [note] = con.execute("select distinct source_note from region").fetchone() or [None]
+    regions = dict(found)
+    for indicator_id in checked:
+        assert {"CR12", "CR36"} <= set(regions.get(indicator_id, [])), indicator_id
+    cbs = [i.id for i in catalog.indicators if i.source == "cbs"]
+    assert all({"PV30", "GM0772"} <= set(regions[i]) for i in cbs)
+    # The sample's Gebieden table is generated, and its region rows say so.
+    assert note is not None and note.startswith(
+        "GENERATED SAMPLE DATA in the shape of CBS Gebieden in Nederland 2024 (85755NED)"
+    )
+
+    config = with_required_regions(load_checks_config(), PACT_REGIONS)
+    assert config.coverage.required_regions == ("CR12", "CR36", "NL01")
     report = validate_build(
         out, build_checks(catalog, config), config, [i.id for i in catalog.indicators]
     )
     [coverage] = [r for r in report.results if r.name == "required_regions_present"]
-    # The sample's CBS tables hold no Zuidoost-Noord-Brabant rows (cbs_tables.toml does not
-    # fetch CR36 yet): the gate says so instead of publishing a pact region without data.
-    assert not coverage.success
-    assert {k["region_code"] for k in coverage.failing_keys} == {"CR36"}
+    missing = {k.get("indicator_id") for k in coverage.failing_keys}
+    assert not missing & set(checked), coverage.failing_keys

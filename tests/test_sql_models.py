@@ -334,3 +334,152 @@ def test_current_parser_rows_still_parse_for_callers_of_the_plain_layout() -> No
     )
     assert parsed.layout.resource == "hbo_enrolment_by_sex"
     assert parsed.rows["count"].tolist() == [3]
+
+
+# --- mbo: legacy deelnemers (TOTAAL) and the portal files (MAN + VROUW) ----------------------
+
+
+def portal_mbo(
+    year: int,
+    place: str,
+    level: str,
+    path: str,
+    sex: str,
+    count: int | None,
+    kamer: str = "techniek en gebouwde omgeving",
+) -> dict[str, Any]:
+    """A tidy row of a current-portal mbo file: male or female, never a total."""
+    return {
+        **mbo(place, level, path, sex, count, kamer),
+        "year": year,
+        "source_format": "current",
+    }
+
+
+@pytest.fixture
+def mbo_legacy_and_portal() -> duckdb.DuckDBPyConnection:
+    legacy = tidy(
+        [
+            mbo("HENGELO OV", "2", "BBL", "male", 30),
+            mbo("HENGELO OV", "2", "BBL", "female", 10),
+            mbo("HENGELO OV", "2", "BBL", "total", 40),
+        ]
+    ).assign(source_file="legacy.csv")
+    portal = tidy(
+        [
+            portal_mbo(2023, "HENGELO OV", "2", "BBL", "male", 30),
+            portal_mbo(2023, "HENGELO OV", "2", "BBL", "female", None),  # -1: suppressed
+            portal_mbo(2023, "ENSCHEDE", "4", "BOLVT", "male", 50),
+            portal_mbo(2023, "ENSCHEDE", "4", "BOLVT", "female", 20),
+            portal_mbo(2023, "ENSCHEDE", "3", "EX", "male", 10),  # extraneus: no BBL, no BOL
+            portal_mbo(2023, "EINDHOVEN", "3", "BBL", "male", 70),
+            portal_mbo(2023, "GELDROP", "4", "BOLDT", "female", 30),  # gemeente Geldrop-Mierlo
+            portal_mbo(2023, "EINDHOVEN", "4", "BOLVT", "female", 900, kamer="handel"),
+        ]
+    )
+    con = duckdb.connect()
+    load_region_seed(con)
+    rows = pd.concat([legacy.assign(source_sha256="old"), portal.assign(source_file="new.csv")])
+    con.register("parsed", rows.fillna({"source_sha256": "new"}))
+    con.execute("create table raw_duo__mbo_students_by_qualification as select * from parsed")
+    run_models(con, catalog_for({"mbo_students_by_qualification"}))
+    return con
+
+
+def test_portal_years_sum_male_and_female_and_legacy_years_use_totaal(
+    mbo_legacy_and_portal: duckdb.DuckDBPyConnection,
+) -> None:
+    students = values(mbo_legacy_and_portal, "mbo_technical_students")
+    assert students[("CR12", "2019/20")] == 40  # TOTAAL only, not 30 + 10 + 40
+    assert students[("CR12", "2023/24")] == 30 + 50 + 20 + 10
+    assert students[("GM0164", "2023/24")] == 30
+    assert students[("GM0772", "2023/24")] == 70
+    assert students[("GM1771", "2023/24")] == 30
+    assert students[("CR36", "2023/24")] == 100
+    assert students[("NL01", "2023/24")] == 210
+    dataset = mbo_legacy_and_portal.execute(
+        "select period, source_dataset from mbo_technical_students where region_code = 'NL01' "
+        "order by period"
+    ).fetchall()
+    assert dataset == [("2019/20", "mbo-deelnemers"), ("2023/24", "mbo-studenten-per-instelling")]
+
+
+def test_portal_bbl_share_counts_extraneus_in_the_whole_but_not_as_bbl(
+    mbo_legacy_and_portal: duckdb.DuckDBPyConnection,
+) -> None:
+    bbl = values(mbo_legacy_and_portal, "mbo_technical_bbl_share")
+    assert bbl[("CR12", "2023/24")] == pytest.approx(30 / 110)
+    assert bbl[("CR36", "2023/24")] == pytest.approx(70 / 100)
+    level34 = values(mbo_legacy_and_portal, "mbo_technical_level34_share")
+    assert level34[("CR12", "2023/24")] == pytest.approx(80 / 110)
+    suppressed = mbo_legacy_and_portal.execute(
+        "select suppressed_cell_count from mbo_technical_students "
+        "where region_code = 'CR12' and period = '2023/24'"
+    ).fetchone()
+    assert suppressed == (1,)
+
+
+@pytest.fixture
+def mbo_graduates() -> duckdb.DuckDBPyConnection:
+    def graduate(place: str, sex: str, count: int | None, kamer: str) -> dict[str, Any]:
+        return {**portal_mbo(2024, place, "3", "BBL", sex, count, kamer), "study_path": "OVO"}
+
+    technical = "techniek en gebouwde omgeving"
+    return build_tables(
+        {
+            "mbo_graduates_by_qualification": tidy(
+                [
+                    graduate("HENGELO OV", "male", 40, technical),
+                    graduate("HENGELO OV", "female", None, technical),  # -1
+                    graduate("HENGELO OV", "female", 60, "zorg, welzijn en sport"),
+                    graduate("EINDHOVEN", "male", 25, technical),
+                    graduate("EINDHOVEN", "female", 75, "handel"),
+                    graduate("AMSTERDAM", "male", 100, technical),  # not in the region table
+                ]
+            )
+        }
+    )
+
+
+def test_mbo_graduates_count_technical_diplomas_and_their_share_by_place(
+    mbo_graduates: duckdb.DuckDBPyConnection,
+) -> None:
+    assert values(mbo_graduates, "mbo_technical_graduates") == {
+        ("GM0164", "2024"): 40,
+        ("CR12", "2024"): 40,
+        ("PV23", "2024"): 40,
+        ("GM0772", "2024"): 25,
+        ("CR36", "2024"): 25,
+        ("PV30", "2024"): 25,
+        ("NL01", "2024"): 165,
+    }
+    assert values(mbo_graduates, "mbo_graduates_total")[("CR12", "2024")] == 100
+    share = values(mbo_graduates, "mbo_graduates_technology_share")
+    assert share[("CR12", "2024")] == pytest.approx(40 / 100)
+    assert share[("CR36", "2024")] == pytest.approx(25 / 100)
+    assert share[("NL01", "2024")] == pytest.approx(165 / 300)
+    period_type = mbo_graduates.execute(
+        "select distinct period_type, suppressed_cell_count from mbo_technical_graduates "
+        "where region_code = 'CR12'"
+    ).fetchall()
+    assert period_type == [("year", 1)]
+
+
+def test_mbo_places_match_cbs_gemeente_names_with_a_suffix_unless_the_name_is_shared() -> None:
+    """CBS writes 'Hengelo (O.)'; DUO writes 'HENGELO OV'. Two Bergens stay unmatched."""
+    from techpact.transforms.runner import read_model_sql
+
+    with duckdb.connect() as con:
+        con.execute(
+            "create table region as select * from (values "
+            "('GM0164', 'Hengelo (O.)', 'gemeente'), ('GM0893', 'Bergen (L.)', 'gemeente'), "
+            "('GM0373', 'Bergen (NH.)', 'gemeente'), ('GM0153', 'Enschede', 'gemeente'), "
+            "('CR12', 'Twente', 'corop')) as r(region_code, region_name, region_level)"
+        )
+        places = dict(con.execute(read_model_sql("staging", "stg_duo__mbo_places")).fetchall())
+    assert places["HENGELO"] == "GM0164"
+    assert places["HENGELO (O.)"] == "GM0164"
+    assert places["ENSCHEDE"] == "GM0153"
+    assert "BERGEN" not in places
+    assert places["BERGEN (NH.)"] == "GM0373"
+    assert "TWENTE" not in places

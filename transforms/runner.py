@@ -6,12 +6,21 @@ after the file. Table names come from file names and the validated catalog, neve
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Sequence
 from importlib import resources
 from importlib.resources.abc import Traversable
 
 import duckdb
+import pandas as pd
 
+from techpact.sources.cbs_regions import (
+    REGION_COLUMNS,
+    RegionRecord,
+    parse_region_seed,
+    read_seed_text,
+)
 from techpact.transforms.catalog import BREAKDOWN_COLUMNS, Catalog
 
 _MODEL_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -60,30 +69,38 @@ def materialise(con: duckdb.DuckDBPyConnection, folder: str, name: str) -> None:
         raise TransformError(f"{folder}/{name}.sql failed: {exc}") from exc
 
 
-def load_region_seed(con: duckdb.DuckDBPyConnection) -> None:
-    """The bundled region hierarchy (gemeente -> COROP -> provincie -> landsdeel -> Nederland)."""
-    path = _sql_dir("seeds").joinpath("region.csv")
-    con.execute(
-        """
-        create or replace table region as
-        select * from read_csv(
-            $path,
-            header = true,
-            auto_detect = false,
-            columns = {
-                'region_code': 'varchar',
-                'region_name': 'varchar',
-                'region_level': 'varchar',
-                'corop_code': 'varchar',
-                'province_code': 'varchar',
-                'landsdeel_code': 'varchar',
-                'classification_year': 'integer',
-                'source_note': 'varchar'
-            }
-        )
-        """,
-        {"path": str(path)},
+def write_region_table(con: duckdb.DuckDBPyConnection, records: Sequence[RegionRecord]) -> None:
+    """Create ``region`` (gemeente -> COROP -> provincie -> landsdeel -> Nederland) from
+    records: those of CBS "Gebieden in Nederland" or of the bundled seed."""
+    frame = pd.DataFrame.from_records(
+        [dataclasses.astuple(r) for r in records], columns=list(REGION_COLUMNS)
     )
+    frame = frame.astype({c: "string" for c in REGION_COLUMNS} | {"classification_year": "int32"})
+    con.register("region_records", frame)
+    try:
+        con.execute(
+            """
+            create or replace table region as
+            select
+                region_code::varchar as region_code,
+                region_name::varchar as region_name,
+                region_level::varchar as region_level,
+                corop_code::varchar as corop_code,
+                province_code::varchar as province_code,
+                landsdeel_code::varchar as landsdeel_code,
+                classification_year::integer as classification_year,
+                source_note::varchar as source_note
+            from region_records
+            """
+        )
+    finally:
+        con.unregister("region_records")
+
+
+def load_region_seed(con: duckdb.DuckDBPyConnection) -> None:
+    """The bundled region hierarchy (``transforms/seeds/region.csv``), the fallback for a
+    landing zone without a CBS "Gebieden in Nederland" fetch."""
+    write_region_table(con, parse_region_seed(read_seed_text()))
 
 
 _REFERENCE = re.compile(r"\b(?:from|join)\s+\"?([a-z][a-z0-9_]*)\"?", re.IGNORECASE)

@@ -16,8 +16,9 @@ import pandas as pd
 
 from techpact.sources.landing import LandedFile, LandingZone
 from techpact.transforms.catalog import Catalog
-from techpact.transforms.runner import load_region_seed, run_models
+from techpact.transforms.runner import run_models
 from techpact.warehouse.loaders import BuildError, loader_for
+from techpact.warehouse.loaders.cbs import load_region_table
 from techpact.warehouse.loaders.duo import sibling_total_mismatches, write_source_duplicates
 from techpact.warehouse.views import create_action_point_views
 
@@ -145,7 +146,7 @@ def build_warehouse(
     # Raw, staging and intermediate tables live in memory only; the build file gets the
     # published tables, so BI tools see the contract and nothing else.
     with duckdb.connect() as con:
-        load_region_seed(con)
+        source_files += load_region_table(con, landing)  # CBS Gebieden if landed, else seed
         for source, resources in resources_by_source(catalog).items():
             source_files += loader_for(source).load_raw(con, landing, resources)
         check_sibling_totals(con)

@@ -87,6 +87,8 @@ def fetch(
                         http=settings.http,
                         force=force,
                         progress=lambda step: progress.update(bar, description=step),
+                        pact_regions=settings.pact_regions,
+                        tables=tables,
                     )
                 )
             except (CbsFetchError, LandingError) as exc:

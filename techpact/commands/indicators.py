@@ -89,13 +89,14 @@ def show(
             "select * from indicator_catalog where indicator_id = $id", {"id": indicator_id}
         )
         row = cursor.fetchone()
+        columns = [d[0] for d in cursor.description or ()]
         if row is None:
             known = [
                 r[0] for r in con.execute("select indicator_id from indicator_catalog").fetchall()
             ]
             raise fail(f"unknown indicator {indicator_id!r}; known: {', '.join(known)}")
         values = con.execute(LATEST_VALUES_SQL, {"id": indicator_id}).fetchall()
-        entry = dict(zip([d[0] for d in cursor.description], row, strict=True))
+        entry = dict(zip(columns, row, strict=True))
     console.print(
         f"[bold]{indicator_id}[/]: {entry['title_en']} ({entry['title_nl']})", highlight=False
     )

@@ -74,7 +74,7 @@ def run(
     if unknown:
         raise fail(f"unknown source(s) {unknown}; sources: cbs, duo", code=2)
     try:  # fail fast, before Prefect starts, on a pact region nobody knows
-        resolve_regions(settings.pact_regions)
+        resolve_regions(settings.pact_regions, LandingZone(settings.landing_dir))
     except RegionError as exc:
         raise fail(str(exc), code=2) from None
     if offline:

@@ -1,13 +1,14 @@
 -- MBO students by institution place, summed to every region the place belongs to, with the
 -- technical sectorkamer ('techniek en gebouwde omgeving') broken down by level and path.
--- Only DUO's TOTAAL counts (sex = 'total') are summed: MAN + VROUW would count them again.
+-- Only the rows that make a year's all-sexes total are summed (is_counted_in_total: DUO's
+-- TOTAAL where the file has it, else MAN + VROUW), so no student is counted twice.
 -- Grain: one row per region x school year.
 -- Regions: each gemeente the place matched (see stg_duo__mbo_students_by_qualification), its
 -- COROP and province, and Nederland (NL01, every row). Suppressed (blank) cells add nothing;
 -- how many went into each sum is counted.
 with students as (
     select * from stg_duo__mbo_students_by_qualification
-    where sex = 'total'
+    where is_counted_in_total
 ),
 
 rollup as (
@@ -50,7 +51,9 @@ summed as (
         coalesce(sum(flagged.student_count), 0) as student_count,
         count(*) filter (where flagged.is_suppressed) as suppressed_cell_count,
         string_agg(distinct flagged.source_sha256, ',' order by flagged.source_sha256)
-            as source_sha256
+            as source_sha256,
+        string_agg(distinct flagged.source_dataset, ',' order by flagged.source_dataset)
+            as source_dataset
     from flagged
     group by flagged.region_code, flagged.study_year
 )
@@ -68,5 +71,6 @@ select
     summed.technical_suppressed_cell_count,
     summed.student_count,
     summed.suppressed_cell_count,
-    summed.source_sha256
+    summed.source_sha256,
+    summed.source_dataset
 from summed

@@ -11,6 +11,7 @@ select
     students.period_type,
     students.technical_bbl_count / students.technical_student_count as value,
     students.technical_suppressed_cell_count as suppressed_cell_count,
-    students.source_sha256
+    students.source_sha256,
+    students.source_dataset
 from students
 where students.technical_student_count > 0

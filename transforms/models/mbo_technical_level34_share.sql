@@ -12,6 +12,7 @@ select
     (students.technical_level3_count + students.technical_level4_count)
         / students.technical_student_count as value,
     students.technical_suppressed_cell_count as suppressed_cell_count,
-    students.source_sha256
+    students.source_sha256,
+    students.source_dataset
 from students
 where students.technical_student_count > 0

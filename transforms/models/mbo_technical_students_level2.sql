@@ -10,5 +10,6 @@ select
     students.period_type,
     students.technical_level2_count::double as value,
     students.technical_suppressed_cell_count as suppressed_cell_count,
-    students.source_sha256
+    students.source_sha256,
+    students.source_dataset
 from students

@@ -3,7 +3,11 @@
 Only complete fetches are read: those whose fetch-batch marker exists (it is landed last). For
 each table feeding a resource, the newest complete fetch is used; tables of one resource (the
 classification years of "Arbeidsdeelname; regionale indeling") are stacked with their table id
-in ``source_dataset``; the staging model splices them.
+in ``source_dataset``; the staging model splices them. Each fetch keeps the regions its
+marker lists (those it asked for).
+
+``load_region_table`` creates the ``region`` table from the newest complete fetch of the
+"Gebieden in Nederland" table, or from the bundled seed when none is landed.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ import logging
 import duckdb
 import pandas as pd
 
-from techpact.sources.cbs import latest_batch
+from techpact.sources.cbs import latest_batch, region_hierarchy
 from techpact.sources.cbs_parse import TIDY_COLUMNS, tidy_table
 from techpact.sources.cbs_tables import CbsTables, load_cbs_tables
 from techpact.sources.landing import LandedFile, LandingZone
+from techpact.transforms.runner import write_region_table
 from techpact.warehouse.loaders import BuildError, create_raw_table, raw_table_name
 
 log = logging.getLogger(__name__)
@@ -41,7 +46,12 @@ def load_raw(
             if batch is None:
                 log.info("No complete fetch of CBS table %s (cbs/%s) landed", spec.id, resource)
                 continue
-            rows = tidy_table(spec, batch.responses, file_name=str(batch.marker.path.parent))
+            rows = tidy_table(
+                spec,
+                batch.responses,
+                file_name=str(batch.marker.path.parent),
+                regions=batch.info.get("regions"),
+            )
             frames.append(
                 rows.assign(
                     source_file=batch.marker.manifest.file_name,
@@ -59,3 +69,15 @@ def load_raw(
         create_raw_table(con, raw_table_name("cbs", resource), rows, used)
         log.info("Loaded %d rows of cbs/%s", len(rows), resource)
     return used
+
+
+def load_region_table(
+    con: duckdb.DuckDBPyConnection, landing: LandingZone, tables: CbsTables | None = None
+) -> list[LandedFile]:
+    """The ``region`` table from the landed Gebieden table, else the bundled seed; returns the
+    landed files it read (none for the seed). ``source_note`` says which, with the sha256 of
+    the landed fetch."""
+    hierarchy = region_hierarchy(landing, tables)
+    write_region_table(con, hierarchy.records)
+    log.info("Region table: %d regions from %s", len(hierarchy.records), hierarchy.origin)
+    return list(hierarchy.files)
