@@ -310,3 +310,33 @@ def test_saxion_technology_first_year_growth_in_twente_equals_an_independent_cou
         ).fetchall()
     assert counts[2015] > 0
     assert growth == pytest.approx(counts[2016] / counts[2015] - 1)
+
+
+@pytest.mark.parametrize("year", [2015, 2017, 2019])
+def test_women_in_technical_mbo_in_twente_equal_an_independent_count(
+    real_build: tuple[Path, Catalog], year: int
+) -> None:
+    """ROC van Twente (HENGELO OV) in the real legacy mbo file: VROUW / (MAN + VROUW) over the
+    qualifications of sectorunit techniek en gebouwde omgeving; blank cells are none."""
+    women = men = 0
+    name = "duo/open_onderwijsdata_legacy_2019/mbo_inscriptions_2019_EXCERPT_first100_plus_27YU.csv"
+    with shared_file(name).open(encoding="latin-1", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter=";"):
+            if (
+                row["PLAATSNAAM"] == "HENGELO OV"
+                and row["SECTORUNIT SBB"] == "Sectorunit techniek en gebouwde omgeving"
+            ):
+                women += int(row[f"VROUW{year}"] or 0)
+                men += int(row[f"MAN{year}"] or 0)
+    path, _ = real_build
+    with duckdb.connect(str(path), read_only=True) as con:
+        [(share,)] = con.execute(
+            """
+            select value from indicator_values
+            where indicator_id = 'mbo_technical_female_share' and region_code = 'CR12'
+              and period = $period
+            """,
+            {"period": f"{year}/{(year + 1) % 100:02d}"},
+        ).fetchall()
+    assert women > 0
+    assert share == pytest.approx(women / (women + men))
