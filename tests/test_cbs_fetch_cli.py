@@ -110,3 +110,42 @@ def test_fetch_lands_the_gebieden_region_table_like_any_table(
     again = fetch(replay, tmp_path, "--table", "85755NED")
     assert again.exit_code == 0, again.output
     assert "unchanged" in again.output
+
+
+def test_fetch_asks_for_every_pact_region_with_its_gemeenten_provincie_and_nederland(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    """TECHPACT_PACT_REGIONS is all it takes: Eindhoven's COROP (by its CBS title) joins Twente
+    in the data tables' region filter (resolved through the region table; here the seed)."""
+    serve_cbs_table(replay, TABLE_DIR, page_size=8)
+    result = runner.invoke(
+        app,
+        ["fetch", "--source", "cbs", "--data-dir", str(tmp_path), "--table", "85701NED"],
+        env={
+            "TECHPACT_CBS_BASE_URL": replay.base_url,
+            "TECHPACT_PACT_REGIONS": "Twente,Zuidoost-Noord-Brabant",
+        },
+    )
+    assert result.exit_code == 0, result.output
+    [first, *_] = replay.requests_to("TypedDataSet")
+    region_filter = first.query["$filter"]
+    for code in ("CR12", "GM0153", "PV23", "CR36", "GM0772", "PV30", "NL01"):
+        assert f"'{code}'" in region_filter, code
+    assert "'CR10'" not in region_filter  # Noord-Overijssel is no pact region
+
+
+def test_the_ingest_flow_takes_the_pact_regions_as_a_parameter(
+    prefect_harness: None, replay: ReplayServer, tmp_path: Path
+) -> None:
+    from techpact.flows.ingest import ingest_cbs
+
+    serve_cbs_table(replay, TABLE_DIR, page_size=8)
+    ingest_cbs(
+        data_dir=str(tmp_path),
+        tables=["85701NED"],
+        cbs_base_url=replay.base_url,
+        pact_regions=["CR36"],
+    )
+    [first, *_] = replay.requests_to("TypedDataSet")
+    assert "'CR36'" in first.query["$filter"]
+    assert "'CR12'" not in first.query["$filter"]
