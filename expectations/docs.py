@@ -29,7 +29,7 @@ def run_docs_dir(settings: Settings, run_id: str) -> Path:
     return settings.runs_dir / f"{run_id}.docs"
 
 
-def write_data_docs(report: QualityReport, out_dir: Path) -> Path:
+def write_data_docs(report: QualityReport, out_dir: Path, *, is_sample_data: bool = False) -> Path:
     """Write the Data Docs of ``report`` into ``out_dir``; return its ``index.html``.
 
     ``out_dir/index.html`` is techpact's summary of every check (escaped), linking to GX's
@@ -70,6 +70,7 @@ def write_data_docs(report: QualityReport, out_dir: Path) -> Path:
             report,
             site_href=site_index.relative_to(out_dir).as_posix(),
             table_hrefs={suite.removeprefix("techpact_"): href for suite, href in links.items()},
+            is_sample_data=is_sample_data,
         ).encode("utf-8"),
     )
     log.info("Data Docs written to %s", index)

@@ -69,11 +69,18 @@ def _markdown_cell(value: Any) -> str:
     return html.escape(str(value)).replace("|", "&#124;").replace("\n", " ")
 
 
+SAMPLE_DATA_NOTE = (
+    "GENERATED SAMPLE DATA: this build was made from generated sample files, "
+    "not official DUO or CBS figures."
+)
+
+
 def summary_markdown(
     report: QualityReport | Sequence[Mapping[str, Any]],
     *,
     run_id: str,
     docs_url: str | None = None,
+    is_sample_data: bool = False,
 ) -> str:
     """A markdown summary (for ``create_markdown_artifact``): status, failures, Data Docs link."""
     records = check_records(report)
@@ -82,6 +89,7 @@ def summary_markdown(
     lines = [
         f"# Quality gate: {status}",
         "",
+        *([f"**{SAMPLE_DATA_NOTE}**", ""] if is_sample_data else []),
         f"Run `{_markdown_cell(run_id)}`: {len(records)} checks, {len(failures)} failed"
         + (" (a critical check failed: nothing was published)." if status == "blocked" else "."),
         "",
@@ -107,6 +115,7 @@ def summary_html(
     *,
     site_href: str,
     table_hrefs: Mapping[str, str] | None = None,
+    is_sample_data: bool = False,
 ) -> str:
     """A self-contained HTML page: every check, failures first, linking to GX's pages."""
     table_hrefs = table_hrefs or {}
@@ -137,10 +146,12 @@ body {{ font-family: sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; }}
 td, th {{ border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; }}
 tr.fail td {{ background: #fde2e2; }}
+p.sample {{ background: #fff3cd; border: 1px solid #e0b000; padding: 8px; font-weight: bold; }}
 </style>
 </head>
 <body>
 <h1>Quality gate: {status}</h1>
+{f'<p class="sample">{html.escape(SAMPLE_DATA_NOTE)}</p>' if is_sample_data else ""}
 <p>{len(report.results)} checks, {len(report.failures)} failed. Great Expectations' own pages:
 <a href="{html.escape(site_href)}">Data Docs site</a>.</p>
 <table>

@@ -103,7 +103,9 @@ def validate_task(settings: Settings, build: BuildResult, run_id: str) -> Valida
         [i.id for i in catalog.indicators],
         previous_path=published_baseline(settings),
     )
-    docs_index = write_data_docs(report, run_docs_dir(settings, run_id))
+    docs_index = write_data_docs(
+        report, run_docs_dir(settings, run_id), is_sample_data=build.is_sample_data
+    )
     create_table_artifact(
         key="quality-summary",
         table=summary_table_artifact(report),
@@ -111,7 +113,12 @@ def validate_task(settings: Settings, build: BuildResult, run_id: str) -> Valida
     )
     create_markdown_artifact(
         key="quality-report",
-        markdown=summary_markdown(report, run_id=run_id, docs_url=docs_index.as_uri()),
+        markdown=summary_markdown(
+            report,
+            run_id=run_id,
+            docs_url=docs_index.as_uri(),
+            is_sample_data=build.is_sample_data,
+        ),
     )
     return ValidatedBuild(report=report, data_docs=docs_index)
 

@@ -1,7 +1,8 @@
 """The ``ingest-cbs`` and ``ingest-duo`` flows: fetch every configured source file into the
 landing zone.
 
-Thin composition: one fetch task per CBS table or DUO dataset (retries live here and only here),
+Thin composition: one fetch task per CBS table or DUO dataset (retries live here and only here,
+and only for failures a retry can heal: ``may_heal``),
 then a summary artifact. The logic is ``techpact.sources.cbs.fetch_table`` and
 ``techpact.sources.ckan.fetch_duo``, tested without Prefect. A table whose ``Modified`` is
 unchanged, or a DUO resource whose portal metadata is unchanged, downloads no data and is
@@ -18,18 +19,43 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from techpact.config import Settings
 from techpact.sources.cbs import TableFetch, fetch_table
 from techpact.sources.cbs_tables import load_cbs_tables
 from techpact.sources.ckan import ResourceFetch, fetch_duo, load_duo_datasets
-from techpact.sources.http import make_session
+from techpact.sources.errors import SourceFormatError
+from techpact.sources.http import FetchError, make_session
 from techpact.sources.landing import LandingZone
 
 FETCH_RETRIES = 2
 FETCH_RETRY_DELAY_S = 30
 MAX_FETCHES_PER_HOST = 2
+# HTTP statuses a later attempt may not get again (the HTTP layer retried them already).
+TRANSIENT_STATUSES = frozenset({408, 429})
+
+
+def may_heal(exc: BaseException) -> bool:
+    """Whether retrying a failed fetch can help: not after a client error (404, 403, ...) nor
+    after a response that does not parse; yes after a server error, timeout or lost connection."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, SourceFormatError):
+            return False
+        if isinstance(seen, FetchError) and seen.status is not None:
+            return seen.status >= 500 or seen.status in TRANSIENT_STATUSES
+        seen = seen.__cause__
+    return True
+
+
+def _retry_condition(task: object, task_run: object, state: State) -> bool:
+    try:
+        state.result()
+    except Exception as exc:  # the failure the task ended with
+        return may_heal(exc)
+    return True
 
 
 @task(
@@ -37,6 +63,7 @@ MAX_FETCHES_PER_HOST = 2
     task_run_name="fetch cbs {table_id}",
     retries=FETCH_RETRIES,
     retry_delay_seconds=FETCH_RETRY_DELAY_S,
+    retry_condition_fn=_retry_condition,
     cache_policy=NO_CACHE,
 )
 def fetch_cbs_table_task(settings: Settings, table_id: str, force: bool = False) -> TableFetch:
@@ -115,6 +142,7 @@ def ingest_cbs(
     task_run_name="fetch duo {dataset_id}",
     retries=FETCH_RETRIES,
     retry_delay_seconds=FETCH_RETRY_DELAY_S,
+    retry_condition_fn=_retry_condition,
     cache_policy=NO_CACHE,
 )
 def fetch_duo_dataset_task(settings: Settings, dataset_id: str) -> list[ResourceFetch]:

@@ -673,10 +673,14 @@ def gebieden_gemeenten() -> list[tuple[str, ...]]:
     those of the bundled seed, then the DUO sample's others; by code."""
     seed: tuple[RegionRecord, ...] = parse_region_seed(read_seed_text())
     names = {r.region_code: r.region_name for r in seed}
+    # The seed leaves the provincie of gemeenten empty where it does not list the whole
+    # provincie; a Gebieden row always has one: its COROP region's.
+    corop_province = {r.region_code: r.province_code for r in seed if r.region_level == "corop"}
     gemeenten = []
     for r in seed:
         if r.region_level == "gemeente":
-            parents = (r.corop_code or "", r.province_code or "", r.landsdeel_code or "")
+            province = r.province_code or corop_province.get(r.corop_code or "") or ""
+            parents = (r.corop_code or "", province, r.landsdeel_code or "")
             gemeenten.append(
                 (r.region_code, r.region_name, *(x for p in parents for x in (p, names[p])))
             )

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -151,12 +152,17 @@ def feed_url(base_url: str, table_id: str) -> str:
     return f"{base_url.rstrip('/')}/ODataFeed/odata/{table_id}/TypedDataSet"
 
 
+_FILTER_KEY = re.compile(r"[A-Za-z0-9_]{1,16}")
+
+
 def odata_filter(
     region_key: str, regions: Sequence[str], period_key: str, periods: Sequence[str]
 ) -> str:
     """``$filter`` on trimmed region keys and on period codes, one clause per dimension."""
+    # Keys come from validated config, the region table and CBS code lists; each must look like
+    # a key (letters, digits, '_'), never like text that could change the filter.
     for value in (*regions, *periods):
-        if "'" in value:  # keys come from validated config and code lists; never quote data
+        if not _FILTER_KEY.fullmatch(value):
             raise ValueError(f"key {value!r} cannot be used in an OData filter")
     by_region = " or ".join(f"substringof('{r}', {region_key})" for r in regions)
     by_period = " or ".join(f"{period_key} eq '{p}'" for p in periods)

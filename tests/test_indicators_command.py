@@ -42,6 +42,7 @@ def test_indicators_show_prints_the_definition_and_latest_values(published_sampl
     assert "Grain: gemeente, corop, provincie, land x school_year; breakdowns: sex." in (
         result.output
     )
+    assert "GENERATED SAMPLE DATA" in result.output
 
 
 def test_indicators_show_names_the_known_ids_for_an_unknown_one(published_sample: Path) -> None:

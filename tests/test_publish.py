@@ -116,6 +116,25 @@ def test_snapshot_tables_say_what_was_checked_and_where_data_came_from(
     assert undocumented == []
 
 
+def test_a_sample_snapshot_says_so_in_the_comment_of_every_table_and_view(
+    settings: Settings,
+) -> None:
+    """A BI user browsing the schema reads 'GENERATED SAMPLE DATA' before anything else."""
+    snapshot_id = make_snapshot(settings)
+    with duckdb.connect(str(SnapshotStore(settings).path_of(snapshot_id)), read_only=True) as con:
+        comments = con.execute(
+            """
+            select table_name, comment from duckdb_tables() where schema_name = 'main'
+            union all
+            select view_name, comment from duckdb_views()
+            where schema_name = 'main' and not internal
+            """
+        ).fetchall()
+    assert {"indicator_values", "action_point_1"} <= {name for name, _ in comments}
+    unlabelled = [name for name, doc in comments if not doc.startswith("GENERATED SAMPLE DATA")]
+    assert unlabelled == []
+
+
 def test_a_blocked_report_never_becomes_a_snapshot(settings: Settings) -> None:
     snapshot_id = new_snapshot_id()
     build = build_warehouse(

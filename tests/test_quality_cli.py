@@ -83,6 +83,7 @@ def test_the_last_run_blocked_exits_1_and_names_the_failed_check(data_dir: Path)
     assert result.exit_code == 1, result.output
     assert "blocked" in result.output
     assert "required_regions_present" in result.output
+    assert "GENERATED SAMPLE DATA" in result.output  # the run record says is_sample_data
     # A value that looks like rich markup is printed as it is.
     assert "[bold]CR12" in result.output
 
@@ -140,6 +141,7 @@ def test_a_snapshot_without_a_run_record_is_read_from_its_quality_results(
             "insert into quality_results values (?, ?, ?, ?, ?, ?, ?)",
             [PASSED_ID, "drift_value_jump", "warning", False, 3, json.dumps([{"a": 1}]), "d"],
         )
+        con.execute("create table snapshot_info as select false as is_sample_data")
 
     result = quality(data_dir, PASSED_ID)
 
@@ -147,6 +149,7 @@ def test_a_snapshot_without_a_run_record_is_read_from_its_quality_results(
     assert "published" in result.output
     assert "drift_value_jump" in result.output
     assert '{"a": 1}' in result.output
+    assert "SAMPLE" not in result.output
 
 
 def test_the_data_docs_of_the_run_are_pointed_to(data_dir: Path) -> None:

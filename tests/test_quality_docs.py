@@ -66,6 +66,19 @@ def test_the_data_docs_index_names_the_failed_check_and_its_failing_keys(
     assert ESCAPED in page
 
 
+def test_the_index_of_a_sample_build_says_it_is_generated_data(
+    blocked_report: QualityReport, tmp_path: Path
+) -> None:
+    sample = write_data_docs(blocked_report, tmp_path / "sample.docs", is_sample_data=True)
+    assert "GENERATED SAMPLE DATA" in sample.read_text("utf-8")
+    markdown = summary_markdown(blocked_report, run_id="r", is_sample_data=True)
+    assert "GENERATED SAMPLE DATA" in markdown
+
+
+def test_the_index_of_a_real_build_does_not_say_sample(docs_index: Path) -> None:
+    assert "SAMPLE" not in docs_index.read_text("utf-8")
+
+
 def test_the_gx_site_has_a_page_per_validated_table_linked_from_the_index(
     docs_index: Path,
 ) -> None:

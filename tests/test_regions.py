@@ -149,3 +149,43 @@ def test_a_second_pact_region_from_configuration_alone_gets_cbs_and_hbo_indicato
     [coverage] = [r for r in report.results if r.name == "required_regions_present"]
     missing = {k.get("indicator_id") for k in coverage.failing_keys}
     assert not missing & set(checked), coverage.failing_keys
+
+
+def test_an_offline_run_for_a_region_the_region_table_does_not_know_stops_at_once(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from techpact.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        ["run", "--offline", "--data-dir", str(tmp_path)],
+        env={"TECHPACT_PACT_REGIONS": "Atlantis", "COLUMNS": "200"},
+    )
+    assert result.exit_code == 2
+    assert "pact region 'Atlantis' is not in the region table" in result.output
+
+
+def test_an_online_run_looks_a_new_region_up_again_after_fetching_the_region_table(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    """The seed knows a few regions; the CBS region table, fetched first, knows them all. So a
+    first online run for another region does not stop before it has fetched that table."""
+    from http_server import running_server
+    from typer.testing import CliRunner
+
+    from techpact.cli import app
+
+    for server in running_server():  # answers 404 to everything: the fetch itself fails
+        result = CliRunner().invoke(
+            app,
+            ["run", "--source", "cbs", "--data-dir", str(tmp_path)],
+            env={
+                "TECHPACT_PACT_REGIONS": "Groot-Rijnmond",
+                "TECHPACT_CBS_BASE_URL": server.base_url,
+                "COLUMNS": "200",
+            },
+        )
+        assert "looked up again once the CBS region table is fetched" in result.output
+        assert server.requests_to("TableInfos")  # it went on to fetch

@@ -19,7 +19,7 @@ from techpact.sources.cbs_regions import (
 )
 from techpact.sources.landing import LandingZone
 
-__all__ = ["RegionError", "resolve_regions"]
+__all__ = ["RegionError", "region_table_landed", "resolve_regions"]
 
 
 def resolve_regions(
@@ -32,3 +32,8 @@ def resolve_regions(
         hierarchy = region_hierarchy(landing)
         records, origin = hierarchy.records, hierarchy.origin
     return tuple(resolve_region(records, name, origin=origin) for name in names)
+
+
+def region_table_landed(landing: LandingZone) -> bool:
+    """Whether the landing zone holds a complete fetch of the CBS region table."""
+    return region_hierarchy(landing).batch is not None

@@ -134,12 +134,28 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """Comment every published table and column (parameters, never pasted values)."""
+SAMPLE_DATA_PREFIX = "GENERATED SAMPLE DATA, not official figures. "
+
+
+def apply_comments(con: duckdb.DuckDBPyConnection, *, is_sample_data: bool = False) -> None:
+    """Comment every published table and column (parameters, never pasted values).
+
+    A snapshot built from generated sample files says so first in the comment of every table
+    and view, where a BI user browsing the schema reads it.
+    """
+    prefix = SAMPLE_DATA_PREFIX if is_sample_data else ""
     for table, (table_doc, columns) in PUBLISHED_TABLES.items():
-        con.execute(f'comment on table "{table}" is {comment_literal(table_doc)}')
+        con.execute(f'comment on table "{table}" is {comment_literal(prefix + table_doc)}')
         for column, doc in columns.items():
             con.execute(f'comment on column "{table}"."{column}" is {comment_literal(doc)}')
+    if prefix:
+        views = con.execute(
+            "select view_name, comment from duckdb_views() where not internal "
+            "and schema_name = 'main'"
+        ).fetchall()
+        for view, doc in views:
+            if not (doc or "").startswith(prefix):
+                con.execute(f'comment on view "{view}" is {comment_literal(prefix + (doc or ""))}')
 
 
 def comment_literal(text: str) -> str:

@@ -168,7 +168,7 @@ class SnapshotStore:
         )
         with duckdb.connect(str(build.path)) as con:
             _write_snapshot_tables(con, record, report)
-            apply_comments(con)
+            apply_comments(con, is_sample_data=record.is_sample_data)
             con.execute("checkpoint")
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.path_of(snapshot_id)

@@ -61,6 +61,17 @@ def _connect(settings: Settings) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(settings.published_path), read_only=True)
 
 
+def _say_if_sample(con: duckdb.DuckDBPyConnection) -> None:
+    """Put the published snapshot's 'generated sample data' label before its numbers."""
+    [(is_sample_data,)] = con.execute("select is_sample_data from snapshot_info").fetchall()
+    if is_sample_data:
+        console.print(
+            "GENERATED SAMPLE DATA (snapshot_info.is_sample_data): not official figures.",
+            style="bold yellow",
+            highlight=False,
+        )
+
+
 @indicators_app.callback()
 def indicators(ctx: typer.Context, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
     """List indicators: id, title, action point, latest period, regions."""
@@ -68,6 +79,7 @@ def indicators(ctx: typer.Context, data_dir: DataDir = DEFAULT_DATA_DIR) -> None
         return
     with _connect(Settings.from_paths(data_dir)) as con:
         rows = con.execute(LIST_SQL).fetchall()
+        _say_if_sample(con)
     table = Table(title="Published indicators")
     table.add_column("id", no_wrap=True)
     for column in ("title", "action point", "unit", "latest period", "regions"):
@@ -96,6 +108,7 @@ def show(
             ]
             raise fail(f"unknown indicator {indicator_id!r}; known: {', '.join(known)}")
         values = con.execute(LATEST_VALUES_SQL, {"id": indicator_id}).fetchall()
+        _say_if_sample(con)
         entry = dict(zip(columns, row, strict=True))
     console.print(
         f"[bold]{indicator_id}[/]: {entry['title_en']} ({entry['title_nl']})", highlight=False

@@ -14,7 +14,7 @@ from rich.text import Text
 from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail, settings_for
 from techpact.config import Settings
 from techpact.expectations.docs import run_docs_dir
-from techpact.expectations.report import status_of, summary_rows
+from techpact.expectations.report import SAMPLE_DATA_NOTE, status_of, summary_rows
 from techpact.warehouse.runs import RunRecord, list_runs
 from techpact.warehouse.snapshots import SnapshotError, SnapshotStore, check_snapshot_id
 
@@ -40,7 +40,7 @@ def quality(
     """
     settings = settings_for(data_dir)
     try:
-        run_id, status, records = _load(settings, run_id)
+        run_id, status, records, is_sample_data = _load(settings, run_id)
     except (SnapshotError, LookupError) as exc:
         raise fail(str(exc)) from None
     quality_status = status_of(records)
@@ -52,6 +52,8 @@ def quality(
             (f"({len(records)} checks, {sum(not r['success'] for r in records)} failed)", ""),
         )
     )
+    if is_sample_data:
+        console.print(Text(SAMPLE_DATA_NOTE, style="bold yellow"), soft_wrap=True)
     table = Table(title="Quality checks")
     for column in ("check", "severity", "result", "rows", "failing keys (sample)"):
         table.add_column(column, overflow="fold")
@@ -75,8 +77,9 @@ def quality(
         raise typer.Exit(1)
 
 
-def _load(settings: Settings, run_id: str | None) -> tuple[str, str, list[dict[str, Any]]]:
-    """(run id, published|blocked, check records) of the chosen run or snapshot."""
+def _load(settings: Settings, run_id: str | None) -> tuple[str, str, list[dict[str, Any]], bool]:
+    """(run id, published|blocked, check records, is_sample_data) of the chosen run or
+    snapshot."""
     if run_id is None:
         runs = list_runs(settings)
         if not runs:
@@ -89,20 +92,22 @@ def _load(settings: Settings, run_id: str | None) -> tuple[str, str, list[dict[s
     snapshot = SnapshotStore(settings).path_of(run_id)
     if not snapshot.exists():
         raise LookupError(f"no run record or snapshot {run_id} in {settings.data_dir}")
-    return run_id, "published", _snapshot_records(snapshot)
+    records, is_sample_data = _snapshot_records(snapshot)
+    return run_id, "published", records, is_sample_data
 
 
-def _from_run(record: RunRecord) -> tuple[str, str, list[dict[str, Any]]]:
-    return record.run_id, record.status, list(record.quality_results)
+def _from_run(record: RunRecord) -> tuple[str, str, list[dict[str, Any]], bool]:
+    return record.run_id, record.status, list(record.quality_results), record.is_sample_data
 
 
-def _snapshot_records(path: Path) -> list[dict[str, Any]]:
+def _snapshot_records(path: Path) -> tuple[list[dict[str, Any]], bool]:
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute(
             "select check_name, severity, description, success, unexpected_count, failing_keys "
             "from quality_results order by rowid"
         ).fetchall()
-    return [
+        [(is_sample_data,)] = con.execute("select is_sample_data from snapshot_info").fetchall()
+    records = [
         {
             "check_name": name,
             "severity": severity,
@@ -113,3 +118,4 @@ def _snapshot_records(path: Path) -> list[dict[str, Any]]:
         }
         for name, severity, description, success, unexpected, keys in rows
     ]
+    return records, bool(is_sample_data)

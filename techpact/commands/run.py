@@ -23,7 +23,7 @@ from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandingError, LandingZone
 from techpact.transforms.catalog import CatalogError, load_catalog
 from techpact.warehouse.build import BuildError, check_landing_zone
-from techpact.warehouse.regions import RegionError, resolve_regions
+from techpact.warehouse.regions import RegionError, region_table_landed, resolve_regions
 
 if TYPE_CHECKING:
     from techpact.flows.pipeline import PipelineOutcome
@@ -73,10 +73,19 @@ def run(
     unknown = sorted(set(source or ()) - {"cbs", "duo"})
     if unknown:
         raise fail(f"unknown source(s) {unknown}; sources: cbs, duo", code=2)
+    landing = LandingZone(settings.landing_dir)
     try:  # fail fast, before Prefect starts, on a pact region nobody knows
-        resolve_regions(settings.pact_regions, LandingZone(settings.landing_dir))
+        resolve_regions(settings.pact_regions, landing)
     except RegionError as exc:
-        raise fail(str(exc), code=2) from None
+        # Online and no CBS region table landed yet: the run fetches it first, and the pact
+        # regions are resolved against it then (the seed knows only a few regions).
+        if offline or "cbs" not in (source or ("cbs",)) or region_table_landed(landing):
+            raise fail(str(exc), code=2) from None
+        err_console.print(
+            f"{exc}; it is looked up again once the CBS region table is fetched.",
+            highlight=False,
+            soft_wrap=True,
+        )
     if offline:
         try:  # fail fast, before Prefect starts, when the landing zone cannot be built at all
             check_landing_zone(LandingZone(settings.landing_dir), load_catalog())
