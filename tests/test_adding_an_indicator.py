@@ -1,7 +1,8 @@
 """The README's recipe: a catalog entry plus one SQL file publish a new, documented indicator.
 
 The test does what a user would: it writes the two files into the source tree (the package is
-installed editable), runs the pipeline exactly as `make demo` does, and removes them again.
+installed editable), runs the pipeline exactly as `make demo` does, and removes them again
+(also when the test fails; a killed run's leftovers are removed by the next run of this test).
 No flow, loader or warehouse code knows the new indicator.
 """
 
@@ -62,7 +63,9 @@ from enrolment
 def new_indicator_files() -> Iterator[None]:
     entry = REPO_ROOT / "transforms" / "indicators" / "zz_recipe_example.toml"
     model = REPO_ROOT / "transforms" / "models" / f"{NEW_ID}.sql"
-    assert not entry.exists() and not model.exists()
+    # A run killed mid-test leaves these two files behind; this test owns them by name.
+    entry.unlink(missing_ok=True)
+    model.unlink(missing_ok=True)
     entry.write_text(ENTRY, encoding="utf-8")
     model.write_text(MODEL, encoding="utf-8")
     try:
