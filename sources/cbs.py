@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from techpact.config import HttpSettings
+from techpact.config import DEFAULT_PACT_REGIONS, HttpSettings
 from techpact.sources import http as http_layer
 from techpact.sources.cbs_parse import (
     DIMENSION_TYPES,
@@ -73,8 +73,6 @@ SOURCE = "cbs"
 MARKER_FILE = "fetch-batch.json"
 JSON_MEDIA_TYPE = "application/json"
 MAX_PAGES = 10_000
-# The pact regions when a caller gives none: the default of Settings.pact_regions.
-DEFAULT_PACT_REGIONS = ("CR12",)
 
 AnySpec = TableSpec | RegionTableSpec
 

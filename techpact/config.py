@@ -28,6 +28,10 @@ class HttpSettings:
     user_agent: str = "techpact/0.1 (Techniekpact indicator warehouse; open-source data pipeline)"
 
 
+# The pact region when none is configured: Twente (COROP CR12).
+DEFAULT_PACT_REGIONS: tuple[str, ...] = ("CR12",)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where techpact keeps its files.
@@ -40,7 +44,7 @@ class Settings:
     landing_dir: Path
     # The regions every indicator must cover besides Nederland: codes or CBS titles
     # (warehouse.regions). Default Twente; TECHPACT_PACT_REGIONS="Twente,Zuidoost-Noord-Brabant".
-    pact_regions: tuple[str, ...] = ("CR12",)
+    pact_regions: tuple[str, ...] = DEFAULT_PACT_REGIONS
     # Snapshot lifecycle (docs/snapshots.md): how many of the newest snapshots `prune` keeps
     # besides the published one and the last published version of every period; where the
     # publish step exports Parquet to (None: no automatic export); how long publishing waits
@@ -73,7 +77,7 @@ class Settings:
             cbs_base_url=(cbs_base_url or DEFAULT_CBS_BASE_URL).rstrip("/"),
             duo_base_url=(duo_base_url or DEFAULT_DUO_BASE_URL).rstrip("/"),
             duo_legacy_base_url=duo_legacy_base_url.rstrip("/") if duo_legacy_base_url else None,
-            pact_regions=tuple(pact_regions) if pact_regions else ("CR12",),
+            pact_regions=tuple(pact_regions) if pact_regions else DEFAULT_PACT_REGIONS,
         )
 
     @property
