@@ -12,8 +12,11 @@ separates its column names. Never the file name, never column positions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+import pandas as pd
 
 from techpact.sources.errors import SourceFormatError
 
@@ -140,3 +143,17 @@ def parse_count(
     if avg_flagged and count == AVG_SUPPRESSED_VALUE:
         return None
     return count
+
+
+# The columns a wide file's rows get after its text columns: one row per count cell.
+WIDE_CELL_COLUMNS = ("year", "sex_column", "count", "is_suppressed", "line_number", "column")
+
+
+def wide_cells_frame(
+    records: Iterable[tuple[object, ...]], text_columns: Sequence[str]
+) -> pd.DataFrame:
+    """The cells of a wide file (one count column per year, or per sex and year) as rows: its
+    text columns, then ``WIDE_CELL_COLUMNS``; a suppressed cell's count is NA."""
+    frame = pd.DataFrame.from_records(records, columns=[*text_columns, *WIDE_CELL_COLUMNS])
+    frame["count"] = frame["count"].astype("Int64")
+    return frame

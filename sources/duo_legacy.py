@@ -22,7 +22,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from techpact.sources.duo_formats import is_avg_flag_column, parse_count, read_file
+from techpact.sources.duo_formats import (
+    is_avg_flag_column,
+    parse_count,
+    read_file,
+    wide_cells_frame,
+)
 from techpact.sources.errors import SourceFormatError
 
 _YEAR_COLUMN = re.compile(r"^([0-9]{4})$")
@@ -240,19 +245,7 @@ def parse_legacy_csv(data: bytes, file_name: str) -> LegacyParsedFile:
     if layout.years == "none":
         frame = pd.DataFrame.from_records(records, columns=[*columns, "line_number"])
     else:
-        frame = pd.DataFrame.from_records(
-            records,
-            columns=[
-                *columns,
-                "year",
-                "sex_column",
-                "count",
-                "is_suppressed",
-                "line_number",
-                "column",
-            ],
-        )
-        frame["count"] = frame["count"].astype("Int64")
+        frame = wide_cells_frame(records, columns)
     return LegacyParsedFile(
         file_name=file_name,
         layout=layout,

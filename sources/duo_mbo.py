@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from techpact.sources.duo_formats import decode_current, parse_count
+from techpact.sources.duo_formats import decode_current, parse_count, wide_cells_frame
 from techpact.sources.errors import SourceFormatError
 
 
@@ -201,19 +201,7 @@ def parse_mbo_csv(data: bytes, file_name: str) -> MboParsedFile:
     records = list(_parse_records(reader, names, layout, counts, file_name))
     if not records:
         raise SourceFormatError(file_name, "header only, no data rows", line=1)
-    frame = pd.DataFrame.from_records(
-        records,
-        columns=[
-            *layout.columns,
-            "year",
-            "sex_column",
-            "count",
-            "is_suppressed",
-            "line_number",
-            "column",
-        ],
-    )
-    frame["count"] = frame["count"].astype("Int64")
+    frame = wide_cells_frame(records, layout.columns)
     return MboParsedFile(file_name=file_name, layout=layout, rows=frame)
 
 
