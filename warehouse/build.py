@@ -123,10 +123,18 @@ def check_sibling_totals(con: duckdb.DuckDBPyConnection) -> None:
 
 BUILT_TABLES = ("indicator_values", "indicator_catalog", "region", "period")
 
+# The published file is read by BI tools that embed DuckDB 1.x (DBeaver, Metabase's driver, ODBC
+# for Power BI, Superset's duckdb_engine): write it in the storage format every 1.x release
+# reads. DuckDB keeps a file's storage version when it is opened again, so every later write
+# (snapshot tables, comments, views) stays readable by them. Checked by tests/test_bi_compat.py.
+STORAGE_VERSION = "v1.0.0"
+
 
 def copy_published_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Copy the tables a build publishes into the new file ``path``."""
-    con.execute("attach $path as build_output", {"path": str(path)})
+    con.execute(
+        f"attach $path as build_output (storage_version '{STORAGE_VERSION}')", {"path": str(path)}
+    )
     try:
         for table in BUILT_TABLES:
             con.execute(f'create table build_output."{table}" as select * from "{table}"')
