@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format install bench sample clean server serve server-stop worker
+.PHONY: browser demo test lint format install bench sample clean server serve server-stop worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,23 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/techpact run --offline --landing-dir sample/landing
 
-## Lint, then run the whole test suite.
-test: $(STAMP)
+## Lint, then run the whole test suite (installs headless Chromium for the browser tests first).
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## Debian's Chromium for the browser tests (report and dashboard pages), where this user can
+## install it; elsewhere those tests are skipped with the reason (and fail under CI=true).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's chromium for the browser tests..."; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+				|| echo "Could not install chromium: the browser tests will say so."; \
+		else \
+			echo "No chromium: install Debian's 'chromium' package to run the browser tests."; \
+		fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
