@@ -105,7 +105,7 @@ def test_a_catalog_entry_and_one_sql_file_publish_a_documented_indicator(
         ).fetchall()
         [comment] = con.execute(
             "select comment from duckdb_columns() "
-            "where table_name = 'action_point_1' and column_name = $id",
+            "where table_name = 'action_point_1_school_year' and column_name = $id",
             {"id": NEW_ID},
         ).fetchall()
     assert len(twente) == 5

@@ -330,8 +330,8 @@ def test_the_wide_views_show_the_value_where_every_breakdown_is_total(
     with duckdb.connect(str(path), read_only=True) as con:
         wide = con.execute(
             """
-            select period, students_by_level_residence from action_point_1
-            where region_code = 'CR12' and period_type = 'school_year' order by period
+            select period, students_by_level_residence from action_point_1_school_year
+            where region_code = 'CR12' order by period
             """
         ).fetchall()
         long = con.execute(
@@ -343,7 +343,7 @@ def test_the_wide_views_show_the_value_where_every_breakdown_is_total(
             """
         ).fetchall()
         rows_per_cell = con.execute(
-            "select max(n) from (select count(*) as n from action_point_1 "
+            "select max(n) from (select count(*) as n from action_point_1_school_year "
             "group by region_code, period)"
         ).fetchone()
     assert len(wide) == 5

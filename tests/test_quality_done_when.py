@@ -77,17 +77,6 @@ def test_the_clean_sample_build_passes_against_itself(clean_build, config, check
 CORRUPTIONS = [
     pytest.param(
         """
-        insert into indicator_values
-        select * from indicator_values
-        where indicator_id = $count and region_code = 'GM0153' and period = $period
-            and sex = 'total'
-        """,
-        "grain_unique",
-        {"indicator_id": COUNT, "region_code": "GM0153", "period": PERIOD, **TOTALS},
-        id="duplicated-row",
-    ),
-    pytest.param(
-        """
         update indicator_values set value = -5
         where indicator_id = $count and region_code = 'GM0153' and period = $period
             and sex = 'female'
@@ -138,6 +127,26 @@ CORRUPTIONS = [
         id="60-percent-fewer-rows",
     ),
 ]
+
+
+def test_a_duplicated_row_cannot_even_enter_the_build_its_primary_key_refuses_it(
+    clean_build, tmp_path
+) -> None:
+    """The grain is a declared primary key: a second row with the same key fails at once,
+    naming the key, before any check could run (grain_unique stays as a second line)."""
+    build = tmp_path / "build.duckdb"
+    shutil.copyfile(clean_build, build)
+    with duckdb.connect(str(build)) as con, pytest.raises(duckdb.ConstraintException) as error:
+        con.execute(
+            """
+            insert into indicator_values
+            select * from indicator_values
+            where indicator_id = $count and region_code = 'GM0153' and period = $period
+                and sex = 'total'
+            """,
+            {"count": COUNT, "period": PERIOD},
+        )
+    assert "GM0153" in str(error.value) and COUNT in str(error.value)
 
 
 @pytest.mark.parametrize(("sql", "check_name", "failing_key"), CORRUPTIONS)

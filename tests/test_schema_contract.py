@@ -41,13 +41,29 @@ def published_schema(path: Path) -> dict[str, dict[str, object]]:
             order by table_name, column_index
             """
         ).fetchall()
-    return {
+        keys = con.execute(
+            """
+            select table_name, constraint_type, constraint_column_names,
+                referenced_table, referenced_column_names
+            from duckdb_constraints()
+            where constraint_type in ('PRIMARY KEY', 'FOREIGN KEY')
+            order by table_name, constraint_type desc, constraint_index
+            """
+        ).fetchall()
+    schema: dict[str, dict[str, object]] = {
         name: {
             "kind": kind,
             "columns": [[c, t] for table, c, t in columns if table == name],
         }
         for name, kind in objects
     }
+    for table, kind, key_columns, referenced, referenced_columns in keys:
+        if kind == "PRIMARY KEY":
+            schema[table]["primary_key"] = list(key_columns)
+        else:
+            foreign = schema[table].setdefault("foreign_keys", [])
+            foreign.append([list(key_columns), referenced, list(referenced_columns)])  # type: ignore[union-attr]
+    return schema
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +93,30 @@ def test_published_tables_columns_and_types_match_the_contract(
         "the published schema changed: if intended, rerun with --update-schema-contract, "
         "review the diff of tests/contract/published_schema.json and add a CHANGELOG.md entry"
     )
+
+
+def test_the_published_tables_declare_their_grain_and_joins_as_keys(snapshot_file: Path) -> None:
+    """BI tools (Metabase, Superset, DBeaver) find the grain and the joins from declared keys."""
+    schema = published_schema(snapshot_file)
+
+    assert schema["indicator_values"]["primary_key"] == [
+        "indicator_id",
+        "region_code",
+        "period",
+        "sex",
+        "education_level",
+        "institution",
+    ]
+    assert {t: schema[t]["primary_key"] for t in ("region", "period", "indicator_catalog")} == {
+        "region": ["region_code"],
+        "period": ["period"],
+        "indicator_catalog": ["indicator_id"],
+    }
+    assert sorted(schema["indicator_values"]["foreign_keys"]) == [  # type: ignore[arg-type]
+        [["indicator_id"], "indicator_catalog", ["indicator_id"]],
+        [["period"], "period", ["period"]],
+        [["region_code"], "region", ["region_code"]],
+    ]
 
 
 def test_every_published_table_view_and_column_has_a_comment(snapshot_file: Path) -> None:

@@ -20,7 +20,8 @@ from techpact.transforms.runner import run_models
 from techpact.warehouse.loaders import BuildError, loader_for
 from techpact.warehouse.loaders.cbs import load_region_table
 from techpact.warehouse.loaders.duo import sibling_total_mismatches, write_source_duplicates
-from techpact.warehouse.views import create_action_point_views
+from techpact.warehouse.schema import FOREIGN_KEYS, PRIMARY_KEYS
+from techpact.warehouse.views import create_views
 
 __all__ = ["BuildError", "BuildResult", "build_warehouse", "check_landing_zone"]
 
@@ -105,7 +106,7 @@ def build_indicator_values(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> 
 
 
 def build_period_table(con: duckdb.DuckDBPyConnection) -> None:
-    """One row per period in indicator_values, with its dates (BI tools sort and filter on them)."""
+    """One row per period of the indicator rows, with its dates (BI tools sort and filter)."""
     sql = resources.files("techpact.warehouse").joinpath("period.sql").read_text("utf-8")
     con.execute(f"create or replace table period as {sql}")
 
@@ -121,7 +122,7 @@ def check_sibling_totals(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-BUILT_TABLES = ("indicator_values", "indicator_catalog", "region", "period")
+BUILT_TABLES = ("region", "period", "indicator_catalog", "indicator_values")  # keys' order
 
 # The published file is read by BI tools that embed DuckDB 1.x (DBeaver, Metabase's driver, ODBC
 # for Power BI, Superset's duckdb_engine): write it in the storage format every 1.x release
@@ -130,15 +131,78 @@ BUILT_TABLES = ("indicator_values", "indicator_catalog", "region", "period")
 STORAGE_VERSION = "v1.0.0"
 
 
+def key_violations(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """What would break ``table``'s declared keys, in words (empty when nothing would)."""
+    problems = []
+    key = PRIMARY_KEYS.get(table, ())
+    if key:
+        columns = ", ".join(f'"{c}"' for c in key)
+        any_null = " or ".join(f'"{c}" is null' for c in key)
+        rows = con.execute(
+            f'select {columns}, count(*) as n from "{table}" '
+            f"group by all having count(*) > 1 or {any_null} order by n desc limit 5"
+        ).fetchall()
+        problems += [
+            f"{table} has {row[-1]} rows with the key "
+            + ", ".join(f"{c}={v!r}" for c, v in zip(key, row, strict=False))
+            for row in rows
+        ]
+    for column, referenced in FOREIGN_KEYS.get(table, ()):
+        [ref_column] = PRIMARY_KEYS[referenced]
+        missing = con.execute(
+            f'select distinct t."{column}" from "{table}" as t '
+            f'anti join "{referenced}" as r on r."{ref_column}" = t."{column}" '
+            f"order by 1 limit 5"
+        ).fetchall()
+        problems += [
+            f"{table}.{column} = {value!r} is not in {referenced}.{ref_column}"
+            for (value,) in missing
+        ]
+    return problems
+
+
+def keyed_table_ddl(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """``create table`` with the columns of the in-memory ``table`` and its declared keys."""
+    columns = con.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where database_name = 'memory' and table_name = $table "
+        "order by column_index",
+        {"table": table},
+    ).fetchall()
+    parts = [f'"{name}" {data_type}' for name, data_type in columns]
+    if table in PRIMARY_KEYS:
+        parts.append("primary key (" + ", ".join(f'"{c}"' for c in PRIMARY_KEYS[table]) + ")")
+    for column, referenced in FOREIGN_KEYS.get(table, ()):
+        [ref_column] = PRIMARY_KEYS[referenced]
+        parts.append(f'foreign key ("{column}") references "{referenced}" ("{ref_column}")')
+    body = ",\n    ".join(parts)
+    return f'create table "{table}" (\n    {body}\n)'
+
+
 def copy_published_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Copy the tables a build publishes into the new file ``path``."""
+    """Copy the tables a build publishes, with their declared keys, into the new file ``path``.
+
+    A duplicated key or a value without its dimension row is a build error naming the keys,
+    before anything is written.
+    """
+    problems = [p for table in BUILT_TABLES for p in key_violations(con, table)]
+    if problems:
+        raise BuildError(
+            "the build breaks the published keys (a model emits a row twice or a region/period "
+            "without its row): " + "; ".join(problems)
+        )
     con.execute(
         f"attach $path as build_output (storage_version '{STORAGE_VERSION}')", {"path": str(path)}
     )
+    ddl = {table: keyed_table_ddl(con, table) for table in BUILT_TABLES}
+    # Foreign keys name their tables unqualified: create them with the new file as default.
+    con.execute("use build_output")
     try:
         for table in BUILT_TABLES:
-            con.execute(f'create table build_output."{table}" as select * from "{table}"')
+            con.execute(ddl[table])
+            con.execute(f'insert into "{table}" select * from memory."{table}"')
     finally:
+        con.execute("use memory")
         con.execute("detach build_output")
 
 
@@ -160,12 +224,12 @@ def build_warehouse(
         check_sibling_totals(con)
         write_catalog_table(con, catalog)
         run_models(con, catalog)
-        row_count = build_indicator_values(con, snapshot_id)
         build_period_table(con)
+        row_count = build_indicator_values(con, snapshot_id)
         copy_published_tables(con, path)
         write_source_duplicates(con, path)
     with duckdb.connect(str(path)) as out:
-        create_action_point_views(out, catalog)
+        create_views(out, catalog)
     log.info("Built %s indicator rows into %s", row_count, path)
     return BuildResult(path=path, row_count=row_count, source_files=tuple(source_files))
 

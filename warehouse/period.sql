@@ -1,4 +1,4 @@
--- The period table: one row per period that indicator_values uses.
+-- The period table: one row per period that the indicator rows (and so indicator_values) use.
 -- A year '2023' runs from 1 January to 31 December; a school year '2023/24' from 1 August 2023
 -- to 31 July 2024 (DUO and CBS count students on 1 October, in its first calendar year).
 select
@@ -21,5 +21,5 @@ select
         when 'school_year' then 'school year ' || periods.period
         else periods.period
     end as label_en
-from (select distinct period, period_type from indicator_values) as periods
+from (select distinct period, period_type from indicator_rows) as periods
 order by periods.period_type, periods.period

@@ -11,7 +11,9 @@ import duckdb
 PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "indicator_values": (
         "Techniekpact indicators, long and tidy: one row per indicator, region, period and "
-        "breakdown.",
+        "breakdown (primary key indicator_id, region_code, period, sex, education_level, "
+        "institution). For one value per indicator, region and period use the view "
+        "indicator_totals.",
         {
             "indicator_id": "Indicator id; its definition is in indicator_catalog.",
             "region_code": "CBS region code: GMxxxx gemeente, CRxx COROP, PVxx provincie, "
@@ -20,6 +22,9 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "region_level": "gemeente, corop, provincie, landsdeel or land.",
             "period": "Period label: '2023' for a year, '2023/24' for a school year.",
             "period_type": "year or school_year.",
+            "period_start": "First day of the period (1 January, or 1 August for a school "
+            "year): the date axis for charts.",
+            "period_end": "Last day of the period (31 December, or 31 July for a school year).",
             "sex": "Breakdown by sex: male, female, unknown, or total where not broken down.",
             "education_level": "Breakdown by education level: mbo, hbo, wo (CBS education "
             "indicators; their total row is mbo + hbo + wo), or total where not broken down "
@@ -27,6 +32,7 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "institution": "Breakdown by institution: DUO institution code (e.g. 23AH Saxion "
             "Hogeschool) for indicators per institution, or total.",
             "value": "The indicator value, in the unit of the unit column.",
+            "value_count": "The value as an integer where the unit is count; null otherwise.",
             "unit": "count, fraction (0..1), percent or ratio.",
             "suppressed_cell_count": "Source cells suppressed as small numbers (DUO: fewer than "
             "5) that added nothing to this value; 0 means the value is exact.",
@@ -133,6 +139,30 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
     ),
 }
 
+
+# Declared keys of the published tables, so BI tools find the grain and the joins. The tables
+# are created in this order (a foreign key needs the table it references).
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "region": ("region_code",),
+    "period": ("period",),
+    "indicator_catalog": ("indicator_id",),
+    "indicator_values": (
+        "indicator_id",
+        "region_code",
+        "period",
+        "sex",
+        "education_level",
+        "institution",
+    ),
+}
+FOREIGN_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
+    # table: ((column, referenced table), ...); the referenced column is that table's key
+    "indicator_values": (
+        ("indicator_id", "indicator_catalog"),
+        ("region_code", "region"),
+        ("period", "period"),
+    ),
+}
 
 SAMPLE_DATA_PREFIX = "GENERATED SAMPLE DATA, not official figures. "
 
