@@ -27,10 +27,14 @@ Public API::
     land_fetched(body, zone, *, source, dataset, resource, file_name, media_type, note=None)
         Land a ``FetchedBody`` unchanged, its validators in the manifest.
 
-Every call has (connect, read) timeouts. Every failure is a ``FetchError`` naming the URL: an
-HTTP error status (after retries), a timeout, a connection error, a truncated body, a body over
-the size limit. Nothing half-written ever reaches the landing zone: the body is complete and
-hashed before ``LandingZone.land_bytes`` writes it (atomically, file before manifest).
+Every call has (connect, read) timeouts and a deadline (``http.deadline_s``): retries stop, and a
+body still arriving is cut off, once it has passed (a server that trickles a byte every few
+seconds never trips a read timeout). A host name that does not resolve is not retried: it fails
+at once as ``kind="unreachable"`` (no network: build offline instead). Every failure is a
+``FetchError`` naming the URL: an HTTP error status (after retries), a timeout, a connection
+error, a truncated body, a body over the size limit, the deadline. Nothing half-written ever
+reaches the landing zone: the body is complete and hashed before ``LandingZone.land_bytes``
+writes it (atomically, file before manifest).
 """
 
 from __future__ import annotations
@@ -38,13 +42,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import socket
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import MaxRetryError, NameResolutionError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
@@ -59,12 +68,32 @@ Session = requests.Session
 _CHUNK = 64 * 1024
 
 
-class FetchError(RuntimeError):
-    """A request failed for good; the message names the URL (and status, if there was one)."""
+FetchErrorKind = Literal["status", "timeout", "deadline", "unreachable", "connection", "body"]
 
-    def __init__(self, url: str, message: str, *, status: int | None = None) -> None:
+OFFLINE_HINT = "no network? `techpact run --offline` builds from the landing zone without fetching"
+
+
+class FetchError(RuntimeError):
+    """A request failed for good; the message names the URL (and status, if there was one).
+
+    ``kind`` says what failed, so a caller can tell whether trying again later may help:
+    ``status`` (an HTTP error status, in ``status``), ``timeout`` (after the retries),
+    ``deadline`` (``http.deadline_s`` passed), ``unreachable`` (the host name does not resolve),
+    ``connection`` (refused or reset, after the retries), ``body`` (cut short, over the limit,
+    not the expected content).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        message: str,
+        *,
+        status: int | None = None,
+        kind: FetchErrorKind | None = None,
+    ) -> None:
         self.url = url
         self.status = status
+        self.kind: FetchErrorKind = kind or ("status" if status is not None else "body")
         super().__init__(f"{url}: {message}")
 
 
@@ -88,27 +117,53 @@ class FetchOutcome:
 
 
 class BoundedRetry(Retry):
-    """urllib3's Retry, but a server's Retry-After is honoured only up to ``retry_after_max_s``.
+    """urllib3's Retry, bounded three ways: a server's Retry-After is honoured only up to
+    ``retry_after_max_s``; no retry starts after ``deadline_s`` since the first failure; a host
+    name that does not resolve is not retried (no network does not heal in seconds).
 
-    urllib3 copies a Retry with ``type(self)(...)`` on every attempt, so the bound lives on a
-    subclass made per session (``bounded``), not on the instance.
+    urllib3 copies a Retry with ``type(self)(...)`` on every attempt, so the bounds live on a
+    subclass made per session (``bounded``) and the first failure's time travels through
+    ``new``.
     """
 
     retry_after_max_s: float = 300.0
+    deadline_s: float = 180.0
+
+    def __init__(self, *args: Any, first_failure_at: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.first_failure_at = first_failure_at
 
     @classmethod
-    def bounded(cls, retry_after_max_s: float) -> type[BoundedRetry]:
-        return type(cls.__name__, (cls,), {"retry_after_max_s": retry_after_max_s})
+    def bounded(cls, retry_after_max_s: float, deadline_s: float) -> type[BoundedRetry]:
+        bounds = {"retry_after_max_s": retry_after_max_s, "deadline_s": deadline_s}
+        return type(cls.__name__, (cls,), bounds)
+
+    def new(self, **kw: Any) -> BoundedRetry:
+        kw.setdefault("first_failure_at", self.first_failure_at or time.monotonic())
+        return super().new(**kw)  # type: ignore[return-value]
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, **kw):  # type: ignore[no-untyped-def, override]
+        if isinstance(error, NameResolutionError):
+            raise MaxRetryError(_pool, url or "", error) from error  # type: ignore[arg-type]
+        retry = super().increment(method, url, response, error, _pool, **kw)
+        if time.monotonic() - (retry.first_failure_at or time.monotonic()) > self.deadline_s:
+            raise MaxRetryError(_pool, url or "", DeadlinePassed(self.deadline_s)) from error  # type: ignore[arg-type]
+        return retry
 
     def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
         seconds = super().get_retry_after(response)
         return None if seconds is None else min(seconds, self.retry_after_max_s)
 
 
+class DeadlinePassed(Urllib3Error):
+    def __init__(self, deadline_s: float) -> None:
+        super().__init__(f"no retry after the deadline of {deadline_s:g} s")
+
+
 def make_session(http: HttpSettings) -> requests.Session:
     """A session with timeouts' companions: retries with backoff, jitter and a bounded
     Retry-After."""
-    retry = BoundedRetry.bounded(http.retry_after_max_s)(
+    retry = BoundedRetry.bounded(http.retry_after_max_s, http.deadline_s)(
         total=http.retries,
         connect=http.retries,
         read=http.retries,
@@ -166,12 +221,8 @@ def _open(
             stream=True,
             timeout=(http.connect_timeout_s, http.read_timeout_s),
         )
-    except requests.exceptions.RetryError as exc:
-        raise FetchError(url, f"gave up after {http.retries} retries ({exc})") from exc
-    except requests.exceptions.Timeout as exc:
-        raise FetchError(url, f"timed out after {http.retries} retries ({exc})") from exc
     except requests.exceptions.RequestException as exc:
-        raise FetchError(url, f"request failed after {http.retries} retries ({exc})") from exc
+        raise _request_failure(url, exc, http) from exc
     if response.status_code >= 400:
         response.close()
         raise FetchError(
@@ -182,8 +233,67 @@ def _open(
     return response
 
 
-def _stream_body(response: requests.Response, http: HttpSettings) -> tuple[Path, str, int]:
-    """Stream the body to a temporary file; returns its path, sha256 and size."""
+def _request_failure(
+    url: str, exc: requests.exceptions.RequestException, http: HttpSettings
+) -> FetchError:
+    """The ``FetchError`` for a request that got no usable response."""
+    if _caused_by(exc, NameResolutionError):
+        host = urlsplit(url).hostname
+        return FetchError(url, f"cannot resolve host {host!r} ({OFFLINE_HINT})", kind="unreachable")
+    if _caused_by(exc, DeadlinePassed):
+        return FetchError(
+            url, f"no answer within the deadline of {http.deadline_s:g} s", kind="deadline"
+        )
+    if isinstance(exc, requests.exceptions.Timeout):
+        return FetchError(url, f"timed out after {http.retries} retries ({exc})", kind="timeout")
+    if isinstance(exc, requests.exceptions.RetryError):
+        return FetchError(url, f"gave up after {http.retries} retries ({exc})", kind="connection")
+    return FetchError(
+        url, f"request failed after {http.retries} retries ({exc})", kind="connection"
+    )
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``kind`` is anywhere in ``exc``'s chain or in a MaxRetryError's reason."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, kind):
+            return True
+        reason = getattr(seen, "reason", None)
+        if isinstance(reason, kind):
+            return True
+        args = [a for a in getattr(seen, "args", ()) if isinstance(a, BaseException)]
+        seen = seen.__cause__ or seen.__context__ or (args[0] if args else None)
+    return False
+
+
+def check_resolvable(url: str) -> None:
+    """Fail at once, with the ``--offline`` hint, when ``url``'s host name does not resolve.
+
+    Called once before a fetch of many URLs, so that a machine without network fails in a
+    second instead of timing out on every table.
+    """
+    host = urlsplit(url).hostname
+    if not host:
+        raise FetchError(url, "not a URL with a host name", kind="unreachable")
+    try:
+        socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(
+            url, f"cannot resolve host {host!r}: {exc} ({OFFLINE_HINT})", kind="unreachable"
+        ) from exc
+
+
+def _stream_body(
+    response: requests.Response, http: HttpSettings, started: float
+) -> tuple[Path, str, int]:
+    """Stream the body to a temporary file; returns its path, sha256 and size.
+
+    Reads whatever has arrived (``read1``), so that the deadline is checked however slowly
+    the bytes come.
+    """
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > http.max_body_bytes:
         response.close()
@@ -196,7 +306,14 @@ def _stream_body(response: requests.Response, http: HttpSettings) -> tuple[Path,
     path = Path(handle.name)
     try:
         with handle, response:
-            for chunk in response.iter_content(_CHUNK):
+            while chunk := response.raw.read1(_CHUNK, decode_content=True):
+                if time.monotonic() - started > http.deadline_s:
+                    raise FetchError(
+                        response.url,
+                        f"body still arriving after the deadline of {http.deadline_s:g} s "
+                        f"({size + len(chunk)} bytes so far)",
+                        kind="deadline",
+                    )
                 size += len(chunk)
                 if size > http.max_body_bytes:
                     raise FetchError(
@@ -204,7 +321,7 @@ def _stream_body(response: requests.Response, http: HttpSettings) -> tuple[Path,
                     )
                 digest.update(chunk)
                 handle.write(chunk)
-    except requests.exceptions.RequestException as exc:
+    except (requests.exceptions.RequestException, Urllib3Error, OSError) as exc:
         path.unlink(missing_ok=True)
         raise FetchError(response.url, f"body could not be read completely ({exc})") from exc
     except BaseException:
@@ -221,10 +338,11 @@ def fetch_bytes(
     params: dict[str, str] | None = None,
 ) -> FetchedBody:
     """GET a complete body into memory (bounded by ``http.max_body_bytes``)."""
+    started = time.monotonic()
     response = _open(session, url, http, params)
     final_url = response.url
     validators = _validators(response)
-    path, _, _ = _stream_body(response, http)
+    path, _, _ = _stream_body(response, http, started)
     try:
         data = path.read_bytes()
     finally:
@@ -267,6 +385,7 @@ def fetch_to_landing(
     note: str | None = None,
 ) -> FetchOutcome:
     """Stream ``url`` into the landing zone (see the module docstring)."""
+    started = time.monotonic()
     response = _open(session, url, http, params, conditional_headers(previous))
     final_url = response.url
     if response.status_code == 304:
@@ -274,7 +393,7 @@ def fetch_to_landing(
         log.info("Not modified since the last fetch: %s", final_url)
         return FetchOutcome(url=final_url, status="not_modified", landed=previous)
     validators = {**_validators(response), "status": str(response.status_code)}
-    path, _, size = _stream_body(response, http)
+    path, _, size = _stream_body(response, http, started)
     try:
         landed, is_new = zone.land_bytes(
             path.read_bytes(),

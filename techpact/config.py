@@ -16,7 +16,11 @@ class HttpSettings:
     """How every source talks HTTP (see ``techpact.sources.http``)."""
 
     connect_timeout_s: float = 10.0
-    read_timeout_s: float = 60.0
+    read_timeout_s: float = 30.0
+    # Bounds the time one URL may take: no retry starts this long after the first failure, and
+    # a body still arriving this long after the request is cut off. A server that trickles a
+    # byte at a time, or hangs on every attempt, fails the fetch instead of holding it for hours.
+    deadline_s: float = 180.0
     max_body_bytes: int = 512 * 1024 * 1024
     retries: int = 5
     backoff_factor_s: float = 1.0
@@ -88,6 +92,11 @@ class Settings:
     def published_path(self) -> Path:
         """The stable path BI tools open read-only."""
         return self.published_dir / PUBLISHED_FILE_NAME
+
+    @property
+    def dashboard_dir(self) -> Path:
+        """The static HTML dashboard of the published snapshot (refreshed on every publish)."""
+        return self.published_dir / "dashboard"
 
     @property
     def snapshots_dir(self) -> Path:

@@ -3,8 +3,9 @@
 Routes are added per path (optionally per query parameters); a route holds a list of replies
 served in order, the last one repeating. Faults are replies too: an error status with headers
 (429 + Retry-After, 503), a delay longer than the client's read timeout, a body cut short of its
-Content-Length, or any bytes at all (invalid JSON). Bodies may hold ``{base_url}``, replaced by
-the server's own address (for ``odata.nextLink`` and ``odata.metadata`` in recorded files).
+Content-Length, a body trickled a byte at a time, or any bytes at all (invalid JSON). Bodies may
+hold ``{base_url}``, replaced by the server's own address (for ``odata.nextLink`` and
+``odata.metadata`` in recorded files).
 
 Use it as a context manager (``with ReplayServer() as server: ...``) or through the ``replay``
 fixture of the tests that import it.
@@ -30,6 +31,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
     truncate_to: int | None = None
+    trickle_s: float = 0.0  # send the body one byte at a time, this long apart
     content_type: str = "application/json;odata=minimalmetadata;streaming=true;charset=utf-8"
 
 
@@ -148,7 +150,12 @@ class ReplayServer:
                     if reply.truncate_to is not None:
                         body = body[: reply.truncate_to]
                         self.close_connection = True
-                    if reply.status != 304:
+                    if reply.status != 304 and reply.trickle_s:
+                        for byte in body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(reply.trickle_s)
+                    elif reply.status != 304:
                         self.wfile.write(body)
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from http_server import ReplayServer, Reply, running_server
 from techpact.config import HttpSettings
 from techpact.sources.http import (
     FetchError,
+    check_resolvable,
     fetch_to_landing,
     get_json,
     make_session,
@@ -34,9 +37,15 @@ def replay() -> Iterator[ReplayServer]:
     yield from running_server()
 
 
-def _fetch(replay: ReplayServer, zone: LandingZone, path: str = "/file.csv", **kwargs):
+def _fetch(
+    replay: ReplayServer,
+    zone: LandingZone,
+    path: str = "/file.csv",
+    http: HttpSettings = FAST,
+    **kwargs,
+):
     return fetch_to_landing(
-        make_session(FAST),
+        make_session(http),
         replay.base_url + path,
         zone,
         source="duo",
@@ -44,7 +53,7 @@ def _fetch(replay: ReplayServer, zone: LandingZone, path: str = "/file.csv", **k
         resource="hbo_enrolment_by_sex",
         file_name="file.csv",
         media_type="text/csv",
-        http=FAST,
+        http=http,
         **kwargs,
     )
 
@@ -183,3 +192,58 @@ def test_get_json_sends_query_parameters(replay: ReplayServer) -> None:
         make_session(FAST), replay.base_url + "/api", http=FAST, params={"$format": "json"}
     ) == {"value": [1]}
     assert replay.requests[0].query == {"$format": "json"}
+
+
+def test_a_trickling_body_is_cut_off_at_the_deadline_and_lands_nothing(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    """A byte every 0.2 s never trips the 0.5 s read timeout; the deadline stops it."""
+    http = replace(FAST, deadline_s=1.0)
+    replay.add("/file.csv", Reply(body=b"x" * 200, trickle_s=0.2))
+    with pytest.raises(
+        FetchError, match=r"/file\.csv: body still arriving after the deadline"
+    ) as e:
+        _fetch(replay, LandingZone(tmp_path), http=http)
+    assert e.value.kind == "deadline"
+    assert _landed_files(tmp_path) == []
+
+
+def test_a_server_that_hangs_on_every_attempt_gets_no_retry_after_the_deadline(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    """Retries that would start after the deadline are not made."""
+    http = replace(FAST, retries=20, deadline_s=0.1)
+    replay.add("/file.csv", Reply(body=b"late", delay_s=http.read_timeout_s + 0.3))
+    with pytest.raises(FetchError) as e:
+        _fetch(replay, LandingZone(tmp_path), http=http)
+    assert e.value.kind == "deadline"
+    assert len(replay.requests) == 2  # the first attempt and one retry, not 21
+
+
+def test_a_host_that_does_not_resolve_fails_at_once_with_the_offline_hint(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    lookups: list[str] = []
+
+    def no_dns(host: str, *args: object, **kwargs: object) -> list[object]:
+        lookups.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    with pytest.raises(FetchError, match=r"cannot resolve host 'opendata\.example'") as e:
+        fetch_to_landing(
+            make_session(FAST),
+            "http://opendata.example/file.csv",
+            LandingZone(tmp_path),
+            source="duo",
+            dataset="p01hoinges",
+            resource="hbo_enrolment_by_sex",
+            file_name="file.csv",
+            media_type="text/csv",
+            http=FAST,
+        )
+    assert e.value.kind == "unreachable"
+    assert "--offline" in str(e.value)
+    assert lookups == ["opendata.example"]  # not retried
+    with pytest.raises(FetchError, match="--offline"):
+        check_resolvable("http://opendata.example/api")
