@@ -25,9 +25,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from techpact.config import Settings
 from techpact.sources.cbs import TableFetch, fetch_table
 from techpact.sources.cbs_tables import load_cbs_tables
-from techpact.sources.ckan import ResourceFetch, fetch_duo, load_duo_datasets
+from techpact.sources.ckan import DuoFetchError, ResourceFetch, fetch_duo, load_duo_datasets
 from techpact.sources.errors import SourceFormatError
-from techpact.sources.http import FetchError, make_session
+from techpact.sources.http import FetchError, check_resolvable, make_session
 from techpact.sources.landing import LandingZone
 
 FETCH_RETRIES = 2
@@ -38,14 +38,20 @@ TRANSIENT_STATUSES = frozenset({408, 429})
 
 
 def may_heal(exc: BaseException) -> bool:
-    """Whether retrying a failed fetch can help: not after a client error (404, 403, ...) nor
-    after a response that does not parse; yes after a server error, timeout or lost connection."""
+    """Whether retrying a failed fetch can help: yes after a server error, a lost connection or
+    a cut or changed download; not after a client error (404, 403, ...), a response that does
+    not parse, no network, or a timeout or deadline (the HTTP layer retried those already, up
+    to its deadline: another round would only hold the run longer)."""
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, SourceFormatError):
             return False
-        if isinstance(seen, FetchError) and seen.status is not None:
-            return seen.status >= 500 or seen.status in TRANSIENT_STATUSES
+        if isinstance(seen, DuoFetchError):
+            return seen.retryable
+        if isinstance(seen, FetchError):
+            if seen.status is not None:
+                return seen.status >= 500 or seen.status in TRANSIENT_STATUSES
+            return seen.kind in {"connection", "body"}
         seen = seen.__cause__
     return True
 
@@ -108,6 +114,7 @@ def ingest_cbs(
         cbs_base_url=cbs_base_url,
         pact_regions=tuple(pact_regions) if pact_regions else None,
     )
+    check_resolvable(settings.cbs_base_url)  # no network: fail now, not once per table
     config = load_cbs_tables()
     table_ids = tables or [spec.id for spec in config.table]
     region_id = config.region_table.id if config.region_table else None
@@ -145,10 +152,12 @@ def ingest_cbs(
     retry_condition_fn=_retry_condition,
     cache_policy=NO_CACHE,
 )
-def fetch_duo_dataset_task(settings: Settings, dataset_id: str) -> list[ResourceFetch]:
+def fetch_duo_dataset_task(
+    settings: Settings, dataset_id: str, force: bool = False
+) -> list[ResourceFetch]:
     """Fetch one DUO dataset's resources (portal and legacy files) into the landing zone."""
     logger = get_run_logger()
-    outcomes = fetch_duo(settings, only={dataset_id}, progress=logger.debug)
+    outcomes = fetch_duo(settings, only={dataset_id}, progress=logger.debug, force=force)
     for outcome in outcomes:
         logger.info(
             "DUO %s %s: %s%s",
@@ -158,8 +167,8 @@ def fetch_duo_dataset_task(settings: Settings, dataset_id: str) -> list[Resource
             f" ({outcome.message})" if outcome.message else "",
         )
     failed = [o for o in outcomes if o.status == "failed"]
-    if failed:  # raising lets Prefect retry the dataset
-        raise RuntimeError("; ".join(f"{o.file_name}: {o.message}" for o in failed))
+    if failed:  # raising lets Prefect retry the dataset (when a retry may heal it)
+        raise DuoFetchError(failed)
     return outcomes
 
 
@@ -170,19 +179,24 @@ def ingest_duo(
     datasets: list[str] | None = None,
     duo_base_url: str | None = None,
     duo_legacy_base_url: str | None = None,
+    force: bool = False,
 ) -> list[ResourceFetch]:
-    """Fetch ``datasets`` (default: every dataset of duo_datasets.toml) into the landing zone."""
+    """Fetch ``datasets`` (default: every dataset of duo_datasets.toml) into the landing zone;
+    ``force`` downloads files whose portal metadata is unchanged too."""
     settings = Settings.from_paths(
         Path(data_dir),
         Path(landing_dir) if landing_dir else None,
         duo_base_url=duo_base_url,
         duo_legacy_base_url=duo_legacy_base_url,
     )
+    check_resolvable(settings.duo_base_url)  # no network: fail now, not once per dataset
     config = load_duo_datasets()
     dataset_ids = datasets or sorted(
         {d.id for d in config.dataset} | {legacy.dataset for legacy in config.legacy}
     )
-    futures = [fetch_duo_dataset_task.submit(settings, dataset_id) for dataset_id in dataset_ids]
+    futures = [
+        fetch_duo_dataset_task.submit(settings, dataset_id, force) for dataset_id in dataset_ids
+    ]
     outcomes = [outcome for future in futures for outcome in future.result()]
     create_table_artifact(
         key="duo-fetch-summary",

@@ -13,14 +13,16 @@ Entry point: :func:`fetch_duo`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -28,7 +30,7 @@ from techpact.config import Settings
 from techpact.sources import duo
 from techpact.sources.errors import SourceFormatError
 from techpact.sources.http import FetchError, Session, fetch_bytes, get_json, make_session
-from techpact.sources.landing import LandedFile, LandingZone
+from techpact.sources.landing import LandedFile, LandingError, LandingZone
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +104,8 @@ def load_duo_datasets(path: Path | None = None) -> DuoDatasets:
 class ResourceFetch:
     """What happened to one resource: ``landed`` (new bytes), ``already_landed`` (downloaded,
     same sha256 as a landed file), ``unchanged`` (portal metadata or legacy URL as landed: no
-    download) or ``failed`` (``message`` says why; nothing landed)."""
+    download) or ``failed`` (``message`` says why; nothing landed; ``retryable`` when trying
+    again later may help: a server error, a cut or changed download)."""
 
     dataset: str
     file_name: str
@@ -111,6 +114,20 @@ class ResourceFetch:
     resource: str | None = None
     landed: LandedFile | None = None
     message: str | None = None
+    retryable: bool = False
+
+
+class DuoFetchError(FetchError):
+    """Some resources of a DUO dataset failed; the message names each file and why."""
+
+    def __init__(self, failed: list[ResourceFetch]) -> None:
+        self.failed = failed
+        self.retryable = any(f.retryable for f in failed)
+        super().__init__(
+            failed[0].url,
+            f"{len(failed)} DUO file(s) failed: "
+            + "; ".join(f"{f.dataset}/{f.file_name}: {f.message}" for f in failed),
+        )
 
 
 def list_resources(
@@ -128,7 +145,36 @@ def list_resources(
 
 
 def url_file_name(url: str) -> str:
-    return Path(urlsplit(url).path).name
+    """The file name of a download URL as it is landed: percent-decoded, and every character
+    a landing path may not hold replaced by '_' (``2021-2025%20gediplomeerden.csv`` lands as
+    ``2021-2025_gediplomeerden.csv``)."""
+    name = unquote(Path(urlsplit(url).path).name)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._-")
+    return name.replace("..", "_") or "download"
+
+
+def listed_size(resource: dict[str, Any]) -> int | None:
+    """The byte size CKAN lists for a resource, if it lists one."""
+    size = resource.get("size")
+    return int(size) if isinstance(size, int | str) and str(size).isdigit() else None
+
+
+def ckan_mismatch(data: bytes, resource: dict[str, Any]) -> str | None:
+    """How downloaded bytes differ from the ``size`` and ``hash`` CKAN lists for the resource
+    (a download cut at a line boundary, or whose bytes changed mid-way); None when they agree
+    or CKAN lists neither. ``hash`` may be ``<algorithm>:<hex>`` or bare hex (md5, sha1 or
+    sha256, told by its length)."""
+    size = listed_size(resource)
+    if size is not None and size != len(data):
+        return f"{len(data)} bytes downloaded, the portal lists {size} bytes"
+    listed = str(resource.get("hash") or "").strip().lower()
+    algorithm, _, digest = listed.rpartition(":")
+    algorithm = algorithm or {32: "md5", 40: "sha1", 64: "sha256"}.get(len(digest), "")
+    if digest and algorithm in {"md5", "sha1", "sha256"}:
+        actual = hashlib.new(algorithm, data).hexdigest()
+        if actual != digest:
+            return f"{algorithm} of the download is {actual}, the portal lists {digest}"
+    return None
 
 
 def ckan_validators(resource: dict[str, Any]) -> dict[str, str]:
@@ -143,12 +189,16 @@ def ckan_validators(resource: dict[str, Any]) -> dict[str, str]:
 
 
 def is_unchanged(resource: dict[str, Any], previous: LandedFile | None) -> bool:
-    """True when the landed copy has the resource's ``last_modified`` and ``hash``."""
+    """True when the landed copy has the resource's ``last_modified`` and ``hash``, and its
+    bytes have the ``size`` the portal lists (a copy landed cut short is fetched again)."""
     if previous is None:
         return False
     now = ckan_validators(resource)
     stored = previous.manifest.http
     keys = [k for k in ("ckan_last_modified", "ckan_hash") if k in now]
+    size = listed_size(resource)
+    if size is not None and size != previous.manifest.byte_size:
+        return False
     return bool(keys) and all(stored.get(k) == now[k] for k in keys)
 
 
@@ -187,9 +237,15 @@ def download_and_land(
     url: str,
     file_name: str,
     extra: dict[str, str],
+    listed: dict[str, Any] | None = None,
 ) -> ResourceFetch:
-    """GET ``url``, parse it (refusing a broken file), land it unchanged."""
+    """GET ``url``, check it against the portal's ``size``/``hash`` (``listed``), parse it
+    (refusing a broken file), land it unchanged."""
     body = fetch_bytes(session, url, http=settings.http)
+    mismatch = ckan_mismatch(body.data, listed or {})
+    if mismatch:
+        message = f"download does not match the portal's listing ({mismatch}); nothing landed"
+        return ResourceFetch(dataset, file_name, url, "failed", message=message, retryable=True)
     try:
         tidy = duo.parse_duo_file(body.data, file_name, dataset=dataset)
     except SourceFormatError as exc:
@@ -223,14 +279,16 @@ def fetch_duo(
     legacy_base_url: str | None = None,
     session: Session | None = None,
     progress: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> list[ResourceFetch]:
     """Fetch every configured DUO resource into ``settings.landing_dir``.
 
-    ``only``: dataset ids to fetch (default all). ``legacy_base_url`` overrides the one in
-    ``duo_datasets.toml`` (tests point it at a local server). ``progress`` is called with a short
-    description before each step (for a progress bar). A failure of one resource is reported in
-    its ``ResourceFetch`` and does not stop the others; a failing ``package_show`` raises
-    ``FetchError``.
+    ``only``: dataset ids to fetch (default all). ``force``: download every resource, even one
+    whose portal metadata (or legacy URL) matches the landed copy. ``legacy_base_url``
+    overrides the one in ``duo_datasets.toml`` (tests point it at a local server).
+    ``progress`` is called with a short description before each step (for a progress bar). A
+    failure of one resource is reported in its ``ResourceFetch`` and does not stop the others;
+    a failing ``package_show`` raises ``FetchError``.
     """
     config = datasets or load_duo_datasets()
     session = session or make_session(settings.http)
@@ -255,13 +313,15 @@ def fetch_duo(
                 dataset.id,
                 same_resource(extra.get("ckan_resource_id"), file_name, by_name),
             )
-            if is_unchanged(resource, previous):
+            if not force and is_unchanged(resource, previous):
                 outcomes.append(
                     ResourceFetch(dataset.id, file_name, url, "unchanged", landed=previous)
                 )
                 continue
             report(f"duo {dataset.id}: {file_name}")
-            outcomes.append(_guarded(session, zone, settings, dataset.id, url, file_name, extra))
+            outcomes.append(
+                _guarded(session, zone, settings, dataset.id, url, file_name, extra, resource)
+            )
     base = (legacy_base_url or settings.duo_legacy_base_url or config.legacy_base_url).rstrip("/")
     for legacy in config.legacy:
         if only is not None and legacy.dataset not in only:
@@ -270,7 +330,7 @@ def fetch_duo(
         previous = latest_landed_from(
             zone, legacy.dataset, lambda f, name=legacy.file_name: f.manifest.file_name == name
         )
-        if previous is not None:
+        if previous is not None and not force:
             outcomes.append(
                 ResourceFetch(legacy.dataset, legacy.file_name, url, "unchanged", landed=previous)
             )
@@ -309,11 +369,27 @@ def _guarded(
     url: str,
     file_name: str,
     extra: dict[str, str],
+    listed: dict[str, Any] | None = None,
 ) -> ResourceFetch:
     try:
         return download_and_land(
-            session, zone, settings, dataset=dataset, url=url, file_name=file_name, extra=extra
+            session,
+            zone,
+            settings,
+            dataset=dataset,
+            url=url,
+            file_name=file_name,
+            extra=extra,
+            listed=listed,
         )
     except FetchError as exc:
         log.warning("DUO fetch failed: %s", exc)
+        retryable = exc.kind in {"body", "connection"} or (
+            exc.status is not None and (exc.status >= 500 or exc.status in {408, 429})
+        )
+        return ResourceFetch(
+            dataset, file_name, url, "failed", message=str(exc), retryable=retryable
+        )
+    except LandingError as exc:
+        log.warning("DUO file could not be landed: %s", exc)
         return ResourceFetch(dataset, file_name, url, "failed", message=str(exc))

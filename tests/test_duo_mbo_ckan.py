@@ -9,6 +9,7 @@ CSV bodies are the hand-made fixtures tests/fixtures/duo/mbo_*.csv.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -125,8 +126,8 @@ def test_next_years_resource_under_a_new_url_and_id_is_found_by_its_name(
         .replace("0cf33778-666c-4a6d-bd58-0b4d1ddefb61", resource["id"])
     )
     resource["last_modified"] = "2027-02-01T09:00:00.000000"
-    resource["hash"] = "ffffffffffffffffffffffffffffffff"
     next_year = STUDENTS.replace(b"ROC van Twente", b"ROC van Twente 2027")
+    resource["hash"] = hashlib.md5(next_year).hexdigest()  # checked against the download
     serve(replay, students, graduates)
     replay.add(resource["url"].removeprefix(replay.base_url), Reply(body=next_year))
     replay.requests.clear()

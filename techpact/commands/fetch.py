@@ -36,7 +36,11 @@ def fetch(
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Download data even when the table's Modified is unchanged."),
+        typer.Option(
+            "--force",
+            help="Download data even when it looks unchanged (a CBS table's Modified, a DUO "
+            "file's portal metadata or legacy URL).",
+        ),
     ] = False,
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
@@ -51,7 +55,7 @@ def fetch(
     """
     settings = settings_for(data_dir)
     if source == "duo":
-        _fetch_duo(settings, table)
+        _fetch_duo(settings, table, force=force)
         return
     if source != "cbs":
         raise fail(f"unknown source {source!r}; fetch supports: cbs, duo", code=2)
@@ -102,7 +106,7 @@ def fetch(
         raise typer.Exit(1)
 
 
-def _fetch_duo(settings: Settings, datasets: list[str] | None) -> None:
+def _fetch_duo(settings: Settings, datasets: list[str] | None, *, force: bool = False) -> None:
     try:
         config = load_duo_datasets()
     except DuoDatasetsError as exc:
@@ -118,6 +122,7 @@ def _fetch_duo(settings: Settings, datasets: list[str] | None) -> None:
                 settings,
                 only=set(datasets) if datasets else None,
                 progress=lambda text: bar.update(step, description=text),
+                force=force,
             )
         except FetchError as exc:
             raise fail(str(exc)) from None
