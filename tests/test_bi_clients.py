@@ -1,7 +1,9 @@
 """BI clients in their own processes read the published file while a new snapshot is published.
 
 SQLAlchemy through duckdb_engine is what Superset and similar tools use. A long-lived client
-keeps its consistent view of the snapshot it opened; it must reconnect to see a newer one.
+keeps its consistent view of the snapshot it opened; it must reconnect to see a newer one. The
+client runs with the project's DuckDB 2.0 and with the DuckDB 1.x that BI tools embed (the
+pinned venv of tests/bi_clients/constraints.txt, see tests/test_bi_compat.py).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+from bi_clients.client_venv import client_python
 from conftest import publish_sample
 
 SQLALCHEMY_CLIENT = textwrap.dedent(
@@ -35,27 +39,33 @@ SQLALCHEMY_CLIENT = textwrap.dedent(
 )
 
 
+@pytest.fixture(params=["duckdb-2.0", "duckdb-1.x"])
+def client(request: pytest.FixtureRequest) -> str:
+    """The Python that runs the client: the project's venv, or the pinned BI client venv."""
+    return sys.executable if request.param == "duckdb-2.0" else str(client_python())
+
+
 def test_sqlalchemy_client_keeps_its_view_and_sees_the_new_snapshot_after_reconnecting(
-    tmp_path: Path,
+    tmp_path: Path, client: str
 ) -> None:
     data_dir = tmp_path / "data"
     first = publish_sample(data_dir)
     published = data_dir / "published" / "techpact.duckdb"
-    client = subprocess.Popen(
-        [sys.executable, "-c", SQLALCHEMY_CLIENT, str(published)],
+    process = subprocess.Popen(
+        [client, "-I", "-c", SQLALCHEMY_CLIENT, str(published)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        assert client.stdout is not None
-        assert client.stdout.readline().strip() == first
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == first
         second = publish_sample(data_dir)  # a pipeline run publishes while the client is open
-        out, err = client.communicate("go\n", timeout=120)
+        out, err = process.communicate("go\n", timeout=120)
     finally:
-        client.kill()
-    assert client.returncode == 0, err
+        process.kill()
+    assert process.returncode == 0, err
     still_first, row_count, after_reconnect = out.split()
     assert still_first == first
     assert int(row_count) > 0

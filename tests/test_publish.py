@@ -130,7 +130,8 @@ def test_a_sample_snapshot_says_so_in_the_comment_of_every_table_and_view(
             where schema_name = 'main' and not internal
             """
         ).fetchall()
-    assert {"indicator_values", "indicator_totals", "action_point_1_school_year"} <= {name for name, _ in comments}
+    names = {name for name, _ in comments}
+    assert {"indicator_values", "indicator_totals", "action_point_1_school_year"} <= names
     unlabelled = [name for name, doc in comments if not doc.startswith("GENERATED SAMPLE DATA")]
     assert unlabelled == []
 

@@ -125,9 +125,11 @@ def check_sibling_totals(con: duckdb.DuckDBPyConnection) -> None:
 BUILT_TABLES = ("region", "period", "indicator_catalog", "indicator_values")  # keys' order
 
 # The published file is read by BI tools that embed DuckDB 1.x (DBeaver, Metabase's driver, ODBC
-# for Power BI, Superset's duckdb_engine): write it in the storage format every 1.x release
-# reads. DuckDB keeps a file's storage version when it is opened again, so every later write
-# (snapshot tables, comments, views) stays readable by them. Checked by tests/test_bi_compat.py.
+# for Power BI, Superset's duckdb_engine): write it in the oldest storage format DuckDB 2.0
+# offers. DuckDB keeps a file's storage version when it is opened again, so every later write
+# (snapshot tables, comments, views) stays readable. DuckDB 1.1 and newer open it; 1.0 cannot
+# read the primary keys DuckDB 2.0 writes, even in this format (tried with 1.0.0, 1.1.0, 1.2.2,
+# 1.3.2, 1.4.4, 1.5.6). Checked with 1.5.6 by tests/test_bi_compat.py.
 STORAGE_VERSION = "v1.0.0"
 
 
