@@ -44,6 +44,7 @@ from techpact.sources import http as http_layer
 from techpact.sources.cbs_parse import (
     DIMENSION_TYPES,
     TableResponses,
+    expected_row_count,
     load_envelope,
     parse_data_properties,
     parse_dimension_list,
@@ -303,6 +304,36 @@ def _fetch_code_lists(
     return dimensions
 
 
+def check_row_count(spec: AnySpec, url: str, rows_per_page: list[int], expected: int) -> None:
+    """Refuse a paged fetch that ended early: more rows than the filter selects (the server
+    ignored part of it), or an empty last page after a nextLink with rows missing (a page that
+    came back empty mid-stream looks like the end).
+
+    ``expected`` counts a full cube (``expected_row_count``), which real CBS tables are; the
+    generated sample and hand-made fixtures are not yet (issue 16), so fewer rows on a
+    non-empty last page is logged, not refused.
+    """
+    received = sum(rows_per_page)
+    if received == expected:
+        return
+    ended_empty = len(rows_per_page) > 1 and rows_per_page[-1] == 0
+    if received > expected or ended_empty:
+        raise CbsFetchError(
+            spec.id,
+            url,
+            f"received {received} rows in {len(rows_per_page)} page(s) (the last one "
+            f"{'empty' if ended_empty else 'with ' + str(rows_per_page[-1])}), but the filter "
+            f"selects {expected} (regions x periods x the other dimensions' codes): a page "
+            "came back empty or the server ignored part of the filter; nothing was landed",
+        )
+    log.warning(
+        "CBS table %s: %d rows, a full cube of the filter would hold %d",
+        spec.id,
+        received,
+        expected,
+    )
+
+
 def fetch_table_responses(
     session: http_layer.Session,
     spec: TableSpec,
@@ -340,6 +371,12 @@ def fetch_table_responses(
         "$filter": odata_filter(structure.region_key, regions, structure.period_key, periods),
     }
     pages = fetch_pages(session, spec, start, params, http=http, note=note, max_pages=max_pages)
+    code_lists = {
+        key: _checked(spec, response, parse_dimension_list) for key, response in dimensions.items()
+    }
+    expected = expected_row_count(structure, code_lists, regions, periods)
+    rows_per_page = [len(_checked(spec, page, parse_page).rows) for page in pages]
+    check_row_count(spec, pages[-1].url, rows_per_page, expected)
     return FetchedTable(table_infos, data_properties, dimensions, pages)
 
 

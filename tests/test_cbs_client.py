@@ -312,3 +312,27 @@ def test_an_empty_result_is_an_error_and_lands_nothing(
     with pytest.raises(CbsFetchError, match="returned no rows"):
         fetch(replay, LandingZone(tmp_path))
     assert files_in(tmp_path) == {}
+
+
+def test_a_page_that_comes_back_empty_mid_stream_is_not_taken_for_the_end(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    """Page 3 answers an empty 'value' and no nextLink: 16 of the rows would land as complete.
+    The rows a filter selects are known (a CBS table is a full cube), so the fetch fails."""
+    serve_table(replay)
+    empty = {"odata.metadata": f"{replay.base_url}/ODataFeed/OData/{TABLE}/$metadata", "value": []}
+    replay.add(FEED, Reply(body=json.dumps(empty).encode()), query={"$skip": "16"})
+
+    with pytest.raises(
+        CbsFetchError, match=r"received 16 rows in 3 page\(s\) \(the last one empty\)"
+    ):
+        fetch(replay, LandingZone(tmp_path))
+    assert files_in(tmp_path) == {}
+
+
+def test_rows_beyond_what_the_filter_selects_mean_the_server_ignored_part_of_it() -> None:
+    from techpact.sources.cbs import check_row_count
+
+    with pytest.raises(CbsFetchError, match="the filter selects 36"):
+        check_row_count(SPEC, "http://x/TypedDataSet", [10_000, 40], 36)
+    check_row_count(SPEC, "http://x/TypedDataSet", [30, 6, 0], 36)  # a whole cube, then empty
