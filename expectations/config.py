@@ -142,6 +142,7 @@ class DriftConfig(BaseModel):
 
     row_count: RowCountDrift
     value_jump: ValueJumpDrift
+    published_value: ValueJumpDrift
     regions_disappeared: DisappearedDrift
     periods_disappeared: DisappearedDrift
 

@@ -25,11 +25,13 @@ DRIFT_ROW_COUNT = "drift_row_count"
 DRIFT_VALUE_JUMP = "drift_value_jump"
 DRIFT_REGIONS = "drift_regions"
 DRIFT_PERIODS = "drift_periods"
+DRIFT_PUBLISHED_VALUE = "drift_published_value"
 
 ROW_COUNT_KEYS = ("indicator_id", "previous_row_count", "row_count")
 VALUE_JUMP_KEYS = ("indicator_id", "region_code", "period", *BREAKDOWN_COLUMNS, "previous_period")
 REGION_KEYS = ("indicator_id", "region_code", "period")
 PERIOD_KEYS = ("indicator_id", "period")
+PUBLISHED_VALUE_KEYS = ("indicator_id", "region_code", "period", *BREAKDOWN_COLUMNS)
 
 SERIES_KEY = ("indicator_id", "region_code", *BREAKDOWN_COLUMNS)
 PREVIOUS_COLUMNS = ("indicator_id", "region_code", "period", *BREAKDOWN_COLUMNS, "value")
@@ -133,6 +135,55 @@ order by previous_periods.indicator_id, previous_periods.period
 """
 
 
+def change_sql(table: str, previous: str) -> str:
+    """How far ``table.value`` is from ``table.<previous>``: shares as an absolute change in
+    fraction points (percent / 100), counts and ratios relative to the previous value."""
+    return f"""case {table}.unit
+            when 'fraction' then abs({table}.value - {table}.{previous})
+            when 'percent' then abs({table}.value - {table}.{previous}) / 100
+            else abs({table}.value - {table}.{previous}) / nullif(abs({table}.{previous}), 0)
+        end"""
+
+
+def published_value_sql() -> str:
+    """Values the published snapshot has for the same key (indicator x region x period x every
+    breakdown) that the build changed: a revision. Catches a whole series scaled at once (a
+    unit or source mistake), which the period-to-period jump cannot see."""
+    return f"""
+with revised as (
+    select
+        {columns_of("indicator_values", PUBLISHED_VALUE_KEYS)},
+        indicator_values.unit,
+        previous_values.value as published_value,
+        indicator_values.value
+    from indicator_values
+    inner join previous_values
+        on {join_on("indicator_values", "previous_values", PUBLISHED_VALUE_KEYS)}
+    where indicator_values.value is distinct from previous_values.value
+        and indicator_values.value is not null and previous_values.value is not null
+),
+
+measured as (
+    select
+        revised.*,
+        revised.unit in ('fraction', 'percent') as is_share,
+        {change_sql("revised", "published_value")} as change
+    from revised
+)
+
+select
+    {columns_of("measured", PUBLISHED_VALUE_KEYS)},
+    measured.published_value,
+    measured.value,
+    measured.change,
+    case when measured.is_share then $max_fraction_change else $max_relative_change end
+        as max_change
+from measured
+where measured.is_share or abs(measured.published_value) >= $min_previous_count
+order by {columns_of("measured", PUBLISHED_VALUE_KEYS)}
+"""
+
+
 def value_jump_sql() -> str:
     """Values new or changed since the published snapshot, against the previous period's value.
 
@@ -170,12 +221,7 @@ measured as (
     select
         changed.*,
         changed.unit in ('fraction', 'percent') as is_share,
-        case changed.unit
-            when 'fraction' then abs(changed.value - changed.previous_period_value)
-            when 'percent' then abs(changed.value - changed.previous_period_value) / 100
-            else abs(changed.value - changed.previous_period_value)
-                / nullif(abs(changed.previous_period_value), 0)
-        end as change
+        {change_sql("changed", "previous_period_value")} as change
     from changed
 )
 
@@ -207,7 +253,16 @@ def read_drift_tables(
     try:
         ids = {"indicator_ids": indicator_ids}
         jump = config.value_jump
+        revision = config.published_value
         return {
+            DRIFT_PUBLISHED_VALUE: con.execute(
+                published_value_sql(),
+                {
+                    "max_fraction_change": revision.max_fraction_change,
+                    "max_relative_change": revision.max_relative_change,
+                    "min_previous_count": revision.min_previous_count,
+                },
+            ).df(),
             DRIFT_ROW_COUNT: con.execute(ROW_COUNT_SQL, ids).df(),
             DRIFT_REGIONS: con.execute(REGIONS_SQL, ids).df(),
             DRIFT_PERIODS: con.execute(PERIODS_SQL, ids).df(),

@@ -28,6 +28,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     drift.DRIFT_VALUE_JUMP: drift.VALUE_JUMP_KEYS,
     drift.DRIFT_REGIONS: drift.REGION_KEYS,
     drift.DRIFT_PERIODS: drift.PERIOD_KEYS,
+    drift.DRIFT_PUBLISHED_VALUE: drift.PUBLISHED_VALUE_KEYS,
 }
 
 
@@ -326,6 +327,24 @@ def _drift_checks(config: ChecksConfig) -> list[Check]:
             table=drift.DRIFT_PERIODS,
             expectation="ExpectColumnValuesToBeBetween",
             kwargs={"column": "row_count", "min_value": 1},
+        ),
+        Check(
+            name="drift_published_value",
+            severity=cfg.published_value.severity,
+            description=(
+                "values the published snapshot has for the same key changed by at most "
+                f"{cfg.published_value.max_relative_change:.0%} (counts of at least "
+                f"{cfg.published_value.min_previous_count:g}) or "
+                f"{cfg.published_value.max_fraction_change:g} (fractions)"
+            ),
+            table=drift.DRIFT_PUBLISHED_VALUE,
+            expectation="ExpectColumnPairValuesAToBeGreaterThanB",
+            kwargs={
+                "column_A": "max_change",
+                "column_B": "change",
+                "or_equal": True,
+                "ignore_row_if": "either_value_is_missing",
+            },
         ),
         Check(
             name="drift_value_jump",

@@ -29,6 +29,7 @@ DRIFT_CHECKS = (
     "drift_row_count",
     "drift_regions_disappeared",
     "drift_periods_disappeared",
+    "drift_published_value",
     "drift_value_jump",
 )
 
@@ -246,18 +247,59 @@ def test_the_published_file_is_only_read(tmp_path, config, checks) -> None:
     assert previous.read_bytes() == before
 
 
-def test_the_baseline_is_the_published_file_once_something_was_published(tmp_path) -> None:
+def test_the_baseline_is_the_published_snapshots_own_file(tmp_path) -> None:
+    from conftest import publish_sample
+
     from techpact.config import Settings
     from techpact.expectations.baseline import published_baseline
+    from techpact.warehouse.snapshots import SnapshotStore
 
     settings = Settings.from_paths(tmp_path / "data")
     assert published_baseline(settings) is None
 
-    settings.published_dir.mkdir(parents=True)
-    write_build(settings.published_path, pd.DataFrame(rows()))
-    (settings.published_dir / "current.json").write_text('{"snapshot_id": "x"}')
+    snapshot_id = publish_sample(settings.data_dir)
 
-    assert published_baseline(settings) == settings.published_path
+    assert published_baseline(settings) == SnapshotStore(settings).path_of(snapshot_id)
+    assert published_baseline(settings, is_sample_data=True) is not None
+    # Generated sample data is no baseline for real figures (nor the other way round).
+    assert published_baseline(settings, is_sample_data=False) is None
+
+
+def test_a_bi_tool_holding_the_published_file_read_write_does_not_stop_the_drift_checks(
+    tmp_path,
+) -> None:
+    """The duckdb CLI opens read-write by default and so locks the published file."""
+    import subprocess
+    import sys
+
+    from conftest import publish_sample
+
+    from techpact.config import Settings
+    from techpact.expectations.baseline import published_baseline
+    from techpact.expectations.drift import read_previous_values
+
+    settings = Settings.from_paths(tmp_path / "data")
+    publish_sample(settings.data_dir)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+            "print('open', flush=True); time.sleep(60)",
+            str(settings.published_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(duckdb.IOException):  # the lock is real
+            duckdb.connect(str(settings.published_path), read_only=True)
+        previous = read_previous_values(published_baseline(settings))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert len(previous) > 1000
 
 
 def test_a_published_snapshot_from_before_a_breakdown_reads_it_as_total(tmp_path) -> None:
@@ -272,3 +314,35 @@ def test_a_published_snapshot_from_before_a_breakdown_reads_it_as_total(tmp_path
 
     assert set(read["education_level"]) == {"total"}
     assert len(read) == len(frame)
+
+
+def test_a_whole_series_multiplied_blocks_though_no_period_jumps_from_the_one_before(
+    tmp_path, config, checks
+) -> None:
+    """Twente's technology students 5,144 -> 7,652,634 in every period (a unit or source
+    mistake): period to period the series is smooth, against the published values it is not."""
+    published = rows()
+    build = rows()
+    for row in build:
+        if row["indicator_id"] == COUNT and row["region_code"] == "CR12":
+            row["value"] *= 1488
+    previous = publish(tmp_path, published)
+
+    report = validate(tmp_path, build, config, checks, previous)
+
+    assert result(report, "drift_value_jump").success  # the old check saw nothing
+    revised = result(report, "drift_published_value")
+    assert revised.blocks
+    assert revised.unexpected_count == len(PERIODS)
+    assert {k["region_code"] for k in revised.failing_keys} == {"CR12"}
+    assert {k["period"] for k in revised.failing_keys} == set(PERIODS)
+
+
+def test_a_small_revision_of_a_published_value_passes(tmp_path, config, checks) -> None:
+    """Provisional figures become final: a few per cent, not blocking."""
+    previous = publish(tmp_path, rows())
+    build = set_value(rows(), COUNT, "CR12", PERIODS[-1], 1040 * 1.03)
+
+    report = validate(tmp_path, build, config, checks, previous)
+
+    assert result(report, "drift_published_value").success
