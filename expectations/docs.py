@@ -1,103 +1,119 @@
-"""Great Expectations Data Docs for one run: an HTML site that opens in a browser.
+"""The quality report of one run: static HTML pages that open in a browser with no network.
 
-GX renders the values it found (failing keys, unexpected values, error messages) into its
-HTML as they are: a region name like ``<script>…`` would become markup. So the validation
-results are copied with every string of their findings HTML-escaped, stored in a GX file
-context, and the site is built from those copies. GX is imported here only, lazily.
+``runs/<id>.docs/index.html`` lists every check (failures first, with their failing keys) and
+links to ``tables/<table>.html``, one page per validated table with every expectation GX ran,
+its result and, for a failed one, the unexpected rows. The pages are rendered by
+``expectations.pages`` from GX's validation results (GX's own Data Docs site is not built: its
+pages load their CSS and scripts from CDNs and weigh ~5.5 MB per run). GX is not imported here.
 """
 
 from __future__ import annotations
 
-import copy
-import html
 import logging
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from techpact.config import Settings
-from techpact.expectations.gate import QualityReport
-from techpact.expectations.report import summary_html
+from techpact.expectations.gate import CheckResult, QualityReport
+from techpact.expectations.pages import (
+    ROWS_SHOWN,
+    ExpectationOutcome,
+    TableOutcome,
+    page_name,
+    render_index,
+    render_table_page,
+)
 from techpact.sources.landing import write_atomic
+from techpact.warehouse.runs import run_docs_dir
+
+__all__ = ["run_docs_dir", "table_outcomes", "write_data_docs"]
 
 log = logging.getLogger(__name__)
 
-SITE_NAME = "local_site"
-
-
-def run_docs_dir(settings: Settings, run_id: str) -> Path:
-    """Where a run's Data Docs live: beside its run record, ``runs/<run_id>.docs/``."""
-    return settings.runs_dir / f"{run_id}.docs"
-
 
 def write_data_docs(report: QualityReport, out_dir: Path, *, is_sample_data: bool = False) -> Path:
-    """Write the Data Docs of ``report`` into ``out_dir``; return its ``index.html``.
+    """Write the quality report of ``report`` into ``out_dir``; return its ``index.html``.
 
-    ``out_dir/index.html`` is techpact's summary of every check (escaped), linking to GX's
-    site under ``out_dir/gx/``, which has one page per validated table with the failing keys.
+    The table pages are written first and the index last (each atomically), so an index that
+    exists links only to pages that do. ``out_dir`` is named ``<run id>.docs``.
     """
     if not report.validation_results:
         raise ValueError("the report holds no GX validation results to render")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-    from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
-        ValidationResultIdentifier,
-    )
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    context = gx.get_context(mode="file", project_root_dir=str(out_dir))
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    pages: dict[str, ValidationResultIdentifier] = {}
-    for result in report.validation_results:
-        table = result.meta["active_batch_definition"]["data_asset_name"]
-        key = ValidationResultIdentifier(
-            expectation_suite_identifier=ExpectationSuiteIdentifier(name=result.suite_name),
-            run_id=result.meta["run_id"],
-            batch_identifier=table,
+    run_id = out_dir.name.removesuffix(".docs")
+    tables = table_outcomes(report)
+    for table in tables:
+        page = render_table_page(
+            table, run_id=run_id, status=report.status, is_sample_data=is_sample_data
         )
-        context.validation_results_store.set(key, escaped_validation_result(result))
-        pages[result.suite_name] = key
-    urls = context.build_data_docs(site_names=[SITE_NAME])
-    site_index = Path(urls[SITE_NAME].removeprefix("file://"))
-    links = {
-        suite: _relative(context.get_docs_sites_urls(resource_identifier=key), out_dir)
-        for suite, key in pages.items()
-    }
+        write_atomic(out_dir / table.page, page.encode("utf-8"))
     index = out_dir / "index.html"
-    write_atomic(
-        index,
-        summary_html(
-            report,
-            site_href=site_index.relative_to(out_dir).as_posix(),
-            table_hrefs={suite.removeprefix("techpact_"): href for suite, href in links.items()},
-            is_sample_data=is_sample_data,
-        ).encode("utf-8"),
-    )
-    log.info("Data Docs written to %s", index)
+    page = render_index(report, tables, run_id=run_id, is_sample_data=is_sample_data)
+    write_atomic(index, page.encode("utf-8"))
+    log.info("Quality report written to %s", index)
     return index
 
 
-def _relative(urls: list[dict[str, Any]], root: Path) -> str:
-    [site] = [u for u in urls if u["site_name"] == SITE_NAME]
-    return Path(site["site_url"].removeprefix("file://")).relative_to(root).as_posix()
+def table_outcomes(report: QualityReport) -> list[TableOutcome]:
+    """One ``TableOutcome`` per GX suite validation result of ``report``, in validation order."""
+    checks = {r.name: r for r in report.results}
+    pages: set[str] = set()
+    tables = []
+    for result in report.validation_results:
+        table = _table_name(result)
+        page = page_name(table, pages)
+        pages.add(page)
+        outcomes = tuple(
+            expectation_outcome(item.to_json_dict(), checks) for item in result.results
+        )
+        tables.append(TableOutcome(table, page, _validated_at(result.meta), outcomes))
+    return tables
 
 
-def escaped_validation_result(result: Any) -> Any:
-    """A copy of a GX suite validation result with every found value HTML-escaped."""
-    escaped = copy.deepcopy(result)
-    for item in escaped.results:
-        item.result = escape_strings(item.result)
-        if item.exception_info:
-            item.exception_info = escape_strings(item.exception_info)
-    return escaped
+def expectation_outcome(
+    item: Mapping[str, Any], checks: Mapping[str, CheckResult]
+) -> ExpectationOutcome:
+    """One GX expectation validation result (its JSON dict) with the check it implements."""
+    config = item["expectation_config"]
+    result = item.get("result") or {}
+    rows = result.get("unexpected_index_list") or result.get("unexpected_list") or []
+    return ExpectationOutcome(
+        check=checks[config["meta"]["check"]],
+        expectation=config["type"],
+        arguments={k: v for k, v in config["kwargs"].items() if k != "batch_id"},
+        element_count=result.get("element_count"),
+        unexpected_percent=result.get("unexpected_percent"),
+        observed_value=result.get("observed_value"),
+        key_columns=tuple(result.get("unexpected_index_column_names") or ()),
+        unexpected_rows=tuple(rows[:ROWS_SHOWN]),
+        error=error_message(item.get("exception_info")),
+    )
 
 
-def escape_strings(value: Any) -> Any:
-    """``value`` with every string (also dict keys, nested) passed through ``html.escape``."""
-    if isinstance(value, str):
-        return html.escape(value)
-    if isinstance(value, dict):
-        return {escape_strings(k): escape_strings(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(escape_strings(v) for v in value)
-    return value
+def error_message(info: Any) -> str | None:
+    """The message and traceback of an expectation that raised, else None.
+
+    GX gives one ``{"raised_exception": ...}`` or a mapping of them per metric.
+    """
+    if not isinstance(info, Mapping):
+        return None
+    if "raised_exception" not in info:
+        messages = [m for m in map(error_message, info.values()) if m]
+        return "\n\n".join(messages) or None
+    if not info["raised_exception"]:
+        return None
+    message = info.get("exception_message") or "the expectation raised an error"
+    traceback = info.get("exception_traceback")
+    return f"{message}\n\n{traceback}" if traceback else message
+
+
+def _table_name(result: Any) -> str:
+    batch = (result.meta or {}).get("active_batch_definition") or {}
+    return batch.get("data_asset_name") or result.suite_name.removeprefix("techpact_")
+
+
+def _validated_at(meta: Mapping[str, Any] | None) -> str:
+    value = (meta or {}).get("validation_time")
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+    return str(value or "")

@@ -1,7 +1,8 @@
-"""The quality summary in the shapes people read it: rows, markdown, an HTML page.
+"""The quality summary in the shapes people read it: rows for a terminal, markdown, artifacts.
 
 Pure functions of a ``QualityReport`` (or its records). Failing keys are data: a region name
-can be anything, so every value is HTML-escaped in markdown and HTML output.
+can be anything, so every value is HTML-escaped in markdown and artifact output. The HTML
+pages of a run's report are ``expectations.pages``.
 """
 
 from __future__ import annotations
@@ -108,59 +109,3 @@ def summary_markdown(
             "",
         ]
     return "\n".join(lines)
-
-
-def summary_html(
-    report: QualityReport,
-    *,
-    site_href: str,
-    table_hrefs: Mapping[str, str] | None = None,
-    is_sample_data: bool = False,
-) -> str:
-    """A self-contained HTML page: every check, failures first, linking to GX's pages."""
-    table_hrefs = table_hrefs or {}
-    by_name = {r.name: r for r in report.results}
-    rows = []
-    for row in summary_rows(report):
-        result = by_name[row["check"]]
-        href = table_hrefs.get(result.table)
-        name = html.escape(row["check"])
-        cell = f'<a href="{html.escape(href)}">{name}</a>' if href else name
-        keys = "<br>".join(
-            html.escape(json.dumps(k, ensure_ascii=False)) for k in result.failing_keys
-        )
-        rows.append(
-            f'<tr class="{"fail" if not result.success else "pass"}">'
-            f"<td>{cell}</td><td>{html.escape(row['severity'])}</td>"
-            f"<td>{html.escape(row['result'])}</td><td>{row['unexpected']}</td>"
-            f"<td>{html.escape(result.description)}</td><td><code>{keys}</code></td></tr>"
-        )
-    status = html.escape(report.status)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>techpact quality gate: {status}</title>
-<style>
-body {{ font-family: sans-serif; margin: 2em; }}
-table {{ border-collapse: collapse; }}
-td, th {{ border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; text-align: left; }}
-tr.fail td {{ background: #fde2e2; }}
-p.sample {{ background: #fff3cd; border: 1px solid #e0b000; padding: 8px; font-weight: bold; }}
-</style>
-</head>
-<body>
-<h1>Quality gate: {status}</h1>
-{f'<p class="sample">{html.escape(SAMPLE_DATA_NOTE)}</p>' if is_sample_data else ""}
-<p>{len(report.results)} checks, {len(report.failures)} failed. Great Expectations' own pages:
-<a href="{html.escape(site_href)}">Data Docs site</a>.</p>
-<table>
-<thead><tr><th>check</th><th>severity</th><th>result</th><th>unexpected</th>
-<th>what it asserts</th><th>failing keys (sample)</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-</body>
-</html>
-"""

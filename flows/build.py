@@ -91,7 +91,7 @@ def build_task(settings: Settings, snapshot_id: str) -> BuildResult:
 
 @task(name="validate", task_run_name="validate {build.path.name}", cache_policy=NO_CACHE)
 def validate_task(settings: Settings, build: BuildResult, run_id: str) -> ValidatedBuild:
-    """Run the quality gate (drift against the published snapshot) and write its Data Docs."""
+    """Run the quality gate (drift against the published snapshot) and write its report."""
     config = with_required_regions(
         load_checks_config(), settings.pact_regions, LandingZone(settings.landing_dir)
     )
@@ -101,7 +101,7 @@ def validate_task(settings: Settings, build: BuildResult, run_id: str) -> Valida
         build_checks(catalog, config),
         config,
         [i.id for i in catalog.indicators],
-        previous_path=published_baseline(settings),
+        previous_path=published_baseline(settings, is_sample_data=build.is_sample_data),
     )
     docs_index = write_data_docs(
         report, run_docs_dir(settings, run_id), is_sample_data=build.is_sample_data
@@ -152,9 +152,16 @@ def publish_task(
             f"quality {record.quality_status}"
             + (", **generated sample data**" if record.is_sample_data else "")
             + f") to `{published}`. [Quality report]({data_docs.as_uri()})"
+            + _dashboard_link(settings)
         ),
     )
     return record, published
+
+
+def _dashboard_link(settings: Settings) -> str:
+    """A markdown link to the dashboard the publish refreshed, when it was written."""
+    index = settings.dashboard_dir / "index.html"
+    return f" · [Dashboard]({index.as_uri()})" if index.is_file() else ""
 
 
 def with_required_regions(
@@ -221,9 +228,12 @@ def build_and_publish(
             "Nothing new: snapshot %s was built from the same landed files and code",
             published.snapshot_id,
         )
+        if not (settings.dashboard_dir / "index.html").is_file():
+            store.refresh_dashboard()  # published before there was a dashboard
         create_markdown_artifact(
             key="run-outcome",
-            markdown=f"Nothing new: snapshot `{published.snapshot_id}` stays published.",
+            markdown=f"Nothing new: snapshot `{published.snapshot_id}` stays published."
+            + _dashboard_link(settings),
         )
         return RunOutcome(
             status="nothing_new",

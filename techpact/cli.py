@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from techpact.commands.dashboard import dashboard
 from techpact.commands.fetch import fetch
 from techpact.commands.indicators import indicators_app
 from techpact.commands.land import land_file
@@ -44,5 +45,6 @@ app.command("land-file")(land_file)
 app.command("fetch")(fetch)
 app.command("serve")(serve)
 app.command("quality")(quality)
+app.command("dashboard")(dashboard)
 app.add_typer(snapshots_app, name="snapshots")
 app.add_typer(indicators_app, name="indicators")

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from techpact.cli import app
 from techpact.config import Settings
-from techpact.warehouse.runs import RunRecord, record_run
+from techpact.warehouse.runs import RunRecord, record_run, run_docs_dir
 
 BLOCKED_ID = "20261129T090000Z-aaaaaa"
 PASSED_ID = "20261129T100000Z-bbbbbb"
@@ -152,17 +152,16 @@ def test_a_snapshot_without_a_run_record_is_read_from_its_quality_results(
     assert "SAMPLE" not in result.output
 
 
-def test_the_data_docs_of_the_run_are_pointed_to(data_dir: Path) -> None:
+def test_the_quality_report_of_the_run_is_pointed_to(data_dir: Path) -> None:
     settings = Settings.from_paths(data_dir)
     record_run(settings, run_record(PASSED_ID, "published", [PASSED_CHECK], "2026-11-29T10:00"))
-    docs = settings.runs_dir / f"{PASSED_ID}.docs"
+    docs = run_docs_dir(settings, PASSED_ID)
     docs.mkdir()
     (docs / "index.html").write_text("<html></html>")
 
     result = quality(data_dir)
 
-    assert "Data Docs:" in result.output
-    assert f"{PASSED_ID}.docs" in result.output
+    assert f"Quality report: {(docs / 'index.html').as_uri()}" in result.output
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Issue 6 "done when": each corruption of a build made from the sample landing zone blocks
-publishing, with a report that names the check and the failing keys.
+publishing, with a report (markdown and the run's HTML pages) that names the check and the
+failing keys.
 
 The build is the real one (``build_warehouse`` on ``sample/landing``, HBO indicators); each test
 corrupts a copy of it with SQL, the way a broken model or source would, and runs the gate with
@@ -9,6 +10,7 @@ the last published snapshot being the clean build.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -17,7 +19,9 @@ import pytest
 from conftest import SAMPLE_LANDING
 
 from techpact.expectations.config import ChecksConfig, load_checks_config
+from techpact.expectations.docs import write_data_docs
 from techpact.expectations.gate import QualityReport, validate_build
+from techpact.expectations.pages import check_anchor
 from techpact.expectations.report import summary_markdown
 from techpact.expectations.suites import Check, build_checks
 from techpact.sources.landing import LandingZone
@@ -172,6 +176,25 @@ def test_each_corruption_blocks_with_the_check_and_failing_keys_named(
     assert f"| {check_name} | critical |" in summary
     named = failing_key.get("region_code") or failing_key["indicator_id"]
     assert named in summary
+    assert_the_html_report_names(report, check_name, named, tmp_path / "run.docs")
+
+
+def assert_the_html_report_names(
+    report: QualityReport, check_name: str, value: str, folder: Path
+) -> None:
+    """The run's HTML report lists the failed check with the value in its failing keys on the
+    index, and links to the check's entry, with the failing rows, on its table's page."""
+    index = write_data_docs(report, folder)
+    [result] = [r for r in report.results if r.name == check_name]
+    page = (folder / "tables" / f"{result.table}.html").read_text("utf-8")
+    [failure] = re.findall(
+        rf'<section class="failure critical" id="{check_anchor(check_name)}">.*?</section>',
+        page,
+        re.S,
+    )
+    assert check_name in index.read_text("utf-8")
+    assert value in index.read_text("utf-8")
+    assert f">{value}</td>" in failure
 
 
 # --- a duplicated data line in a landed DUO file ------------------------------------------------
@@ -232,6 +255,7 @@ def test_a_duplicated_line_in_a_landed_duo_file_blocks_naming_the_file_and_lines
     summary = summary_markdown(report, run_id="20261129T000000Z-000000")
     assert "| source_rows_unique | critical |" in summary
     assert f"{line}, {line + 1}" in summary
+    assert_the_html_report_names(report, "source_rows_unique", ENROLMENT_FILE, tmp_path / "r.docs")
     with duckdb.connect(str(build.path), read_only=True) as con:
         audit = con.execute("select file_name, year, row_count from source_duplicates").fetchall()
     assert audit == [(ENROLMENT_FILE, 2023, 2)]

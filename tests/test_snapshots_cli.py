@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from test_publish import make_snapshot
+from test_snapshots_retention import write_run
 from typer.testing import CliRunner
 
 from techpact.cli import app
 from techpact.config import Settings
+from techpact.warehouse.runs import list_run_files
 from techpact.warehouse.snapshots import SnapshotStore
 
 runner = CliRunner()
@@ -116,6 +118,47 @@ def test_prune_shows_first_and_deletes_only_with_yes(
     assert code == 0, output
     # the second snapshot is published and the last published version of every period
     assert {r.snapshot_id for r in store.list()} == {second}
+
+
+OLD_BLOCKED = "20000101T000000Z-00000a"  # blocked long before any snapshot
+OLD_REPORT_ONLY = "20000101T000001Z-00000b"  # died after its report, before its record
+NEW_BLOCKED = "20991231T235959Z-00000c"  # blocked after the newest snapshot
+
+
+def test_prune_also_removes_the_runs_of_deleted_snapshots_and_older_blocked_runs(
+    data_dir: Path, two_published: tuple[str, str]
+) -> None:
+    first, second = two_published
+    settings = Settings.from_paths(data_dir)
+    never_published = make_snapshot(settings)
+    for snapshot_id in (first, second, never_published):
+        write_run(settings, snapshot_id, status="published")
+    write_run(settings, OLD_BLOCKED, status="blocked")
+    write_run(settings, OLD_REPORT_ONLY, status=None)
+    write_run(settings, NEW_BLOCKED, status="blocked")
+    every_run = {r.run_id for r in list_run_files(settings)}
+
+    result = runner.invoke(
+        app,
+        ["snapshots", "prune", "--keep-last", "0"],
+        env={"TECHPACT_DATA_DIR": str(data_dir), "COLUMNS": "200"},
+    )
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for run_id in (first, never_published, OLD_BLOCKED, OLD_REPORT_ONLY):
+        assert any(run_id in line and "would delete" in line for line in lines), run_id
+    assert any(second in line and "its snapshot is kept" in line for line in lines)
+    [blocked] = [line for line in lines if NEW_BLOCKED in line]
+    assert "blocked" in blocked and "newer than the newest kept snapshot" in blocked
+    assert "2 snapshot(s) and 4 run(s)" in result.output
+    assert {r.run_id for r in list_run_files(settings)} == every_run  # only shown
+
+    code, output = invoke(data_dir, "prune", "--keep-last", "0", "--yes")
+
+    assert code == 0, output
+    assert {r.run_id for r in list_run_files(settings)} == {second, NEW_BLOCKED}
+    assert not (settings.runs_dir / f"{first}.docs").exists()
 
 
 def test_export_writes_parquet_and_a_manifest(

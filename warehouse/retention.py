@@ -14,17 +14,29 @@ A snapshot is kept when any of these holds:
 
 Everything else may be deleted. The rules are a pure function of the snapshot list, the
 publication log and the periods of each published snapshot, so they are tested without files.
+
+Runs (``runs/<id>.json`` and the report folder ``runs/<id>.docs/``; a run's id is the id of the
+snapshot it builds) are pruned with them. A run is kept when
+
+1. it built a snapshot that is kept;
+2. it is still running (holds its run lock);
+3. it built no snapshot that is being deleted and started at or after the newest kept
+   snapshot: the blocked (or failed) runs since the last kept publication are the ones
+   someone may be investigating. With no snapshot kept at all, every such run is kept.
+
+So a run goes with its snapshot, and a blocked run goes once a later snapshot is kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from techpact.warehouse.publications import PublicationEvent
+from techpact.warehouse.runs import RunFiles, delete_run_files, is_running, list_run_files
 from techpact.warehouse.snapshots import SnapshotStore
 
 IndicatorPeriod = tuple[str, str]
@@ -92,3 +104,77 @@ def plan_prune(store: SnapshotStore, keep_last: int) -> RetentionPlan:
         keep_last=keep_last,
         periods_of=lambda snapshot_id: read_indicator_periods(store.path_of(snapshot_id)),
     )
+
+
+def plan_run_retention(
+    run_ids: Iterable[str],
+    *,
+    kept_snapshots: Collection[str],
+    deleted_snapshots: Collection[str],
+    running: Collection[str] = (),
+) -> RetentionPlan:
+    """Which runs to keep (and why) and which may go, given the snapshot retention plan."""
+    newest_kept = max(map(_started, kept_snapshots), default=None)
+    keep: dict[str, tuple[str, ...]] = {}
+    delete: list[str] = []
+    for run_id in sorted(run_ids):
+        reason = _run_kept_because(run_id, kept_snapshots, deleted_snapshots, running, newest_kept)
+        if reason:
+            keep[run_id] = (reason,)
+        else:
+            delete.append(run_id)
+    return RetentionPlan(keep=keep, delete=tuple(delete))
+
+
+def _run_kept_because(
+    run_id: str,
+    kept_snapshots: Collection[str],
+    deleted_snapshots: Collection[str],
+    running: Collection[str],
+    newest_kept: str | None,
+) -> str | None:
+    if run_id in kept_snapshots:
+        return "its snapshot is kept"
+    if run_id in running:
+        return "still running"
+    if run_id in deleted_snapshots:
+        return None
+    if newest_kept is None:
+        return "no snapshot is kept"
+    if _started(run_id) >= newest_kept:
+        return "newer than the newest kept snapshot"
+    return None
+
+
+def _started(run_id: str) -> str:
+    """The start time in a run or snapshot id (``20261129T101500Z``), sortable as text."""
+    return run_id.split("-", 1)[0]
+
+
+@dataclass(frozen=True)
+class PrunePlan:
+    """The snapshots and the runs one prune keeps and deletes."""
+
+    snapshots: RetentionPlan
+    runs: RetentionPlan
+    run_files: dict[str, RunFiles]
+
+
+def plan_full_prune(store: SnapshotStore, keep_last: int) -> PrunePlan:
+    """The snapshot retention plan of one data directory and the runs that go with it."""
+    snapshots = plan_prune(store, keep_last)
+    settings = store.settings
+    run_files = {run.run_id: run for run in list_run_files(settings)}
+    runs = plan_run_retention(
+        run_files,
+        kept_snapshots=set(snapshots.keep),
+        deleted_snapshots=set(snapshots.delete),
+        running={run_id for run_id in run_files if is_running(settings, run_id)},
+    )
+    return PrunePlan(snapshots=snapshots, runs=runs, run_files=run_files)
+
+
+def delete_runs(store: SnapshotStore, run_ids: list[str]) -> list[Path]:
+    """Delete runs' records and report folders, under the publish lock (like snapshots)."""
+    with store.publish_lock("pruning run records"):
+        return delete_run_files(store.settings, run_ids)

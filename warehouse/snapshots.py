@@ -43,6 +43,7 @@ from techpact import __version__
 from techpact.config import Settings
 from techpact.expectations.gate import QualityReport
 from techpact.sources.landing import write_atomic
+from techpact.warehouse import dashboard
 from techpact.warehouse.build import BuildResult, source_files_json
 from techpact.warehouse.lock import exclusive_lock, is_locked
 from techpact.warehouse.publications import (
@@ -210,8 +211,39 @@ class SnapshotStore:
                 published_at=published_at,
             )
             self._write_pointer(snapshot_id, published_at)
+            self._refresh_dashboard(snapshot_id)
         log.info("Published snapshot %s to %s (%s)", snapshot_id, published, event)
         return published
+
+    def refresh_dashboard(self) -> Path | None:
+        """Rewrite the HTML dashboard of the published snapshot, under the publish lock.
+
+        Its index.html; None when nothing is published or it could not be written (logged).
+        """
+        with self.publish_lock("refreshing the dashboard"):
+            snapshot_id = self.published_id()
+            return None if snapshot_id is None else self._refresh_dashboard(snapshot_id)
+
+    def _refresh_dashboard(self, snapshot_id: str) -> Path | None:
+        """Rewrite the HTML dashboard for the snapshot just published (``warehouse.dashboard``).
+
+        It reads the snapshot file, a byte-for-byte copy of the published file, because this
+        process may hold an older view of the published path in DuckDB's cache. A dashboard
+        that cannot be written is a warning: the publication stands.
+        """
+        try:
+            index = dashboard.refresh_dashboard(self.settings, source=self.path_of(snapshot_id))
+        except Exception as exc:
+            log.warning(
+                "The dashboard was not refreshed for snapshot %s (%s: %s); the snapshot is "
+                "published. Rewrite it with `techpact dashboard`.",
+                snapshot_id,
+                type(exc).__name__,
+                exc,
+            )
+            return None
+        log.info("Dashboard of snapshot %s: %s", snapshot_id, index.as_uri())
+        return index
 
     def _write_pointer(self, snapshot_id: str, published_at: str) -> None:
         pointer = {"snapshot_id": snapshot_id, "published_at": published_at}
@@ -284,7 +316,7 @@ class SnapshotStore:
         """Remove what interrupted runs left behind; return the paths removed.
 
         * temporary files of atomic writes (``.techpact.duckdb.*.tmp``, ``.current.json.*.tmp``,
-          ``.<id>.json.*.tmp``);
+          ``.<id>.json.*.tmp``) and folders of dashboard writes (``.dashboard.*.tmp``);
         * snapshot files without their sidecar (a run killed while finalising);
         * ``work/build-<id>.duckdb`` (and ``.wal``) of runs whose run lock nobody holds;
         * and, when a run was killed between swapping in the published file and recording it,
@@ -301,6 +333,9 @@ class SnapshotStore:
                     _unlink_if_exists(path, removed)
             for path in sorted(self.folder.glob(".*.json.*.tmp")):
                 _unlink_if_exists(path, removed)
+            for path in dashboard.interrupted_writes(self.settings.dashboard_dir):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
             for path in sorted(self.folder.glob("*.duckdb*")):
                 snapshot_id = path.name.split(".", 1)[0]
                 if (

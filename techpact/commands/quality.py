@@ -13,9 +13,8 @@ from rich.text import Text
 
 from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail, settings_for
 from techpact.config import Settings
-from techpact.expectations.docs import run_docs_dir
 from techpact.expectations.report import SAMPLE_DATA_NOTE, status_of, summary_rows
-from techpact.warehouse.runs import RunRecord, list_runs
+from techpact.warehouse.runs import RunRecord, list_runs, run_docs_dir
 from techpact.warehouse.snapshots import SnapshotError, SnapshotStore, check_snapshot_id
 
 
@@ -72,7 +71,7 @@ def quality(
     console.print(table)
     docs = run_docs_dir(settings, run_id) / "index.html"
     if docs.exists():
-        console.print(Text(f"Data Docs: {docs.as_uri()}"), soft_wrap=True)
+        console.print(Text(f"Quality report: {docs.as_uri()}"), soft_wrap=True)
     if status == "blocked":
         raise typer.Exit(1)
 

@@ -18,6 +18,7 @@ from techpact.commands.common import (
     fail,
     settings_for,
 )
+from techpact.config import Settings
 from techpact.expectations.gate import CheckResult
 from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandingError, LandingZone
@@ -138,6 +139,7 @@ def run(
             + "the landing zone and the code are as they were for snapshot "
             + f"[bold]{record.snapshot_id}[/], which stays published ({settings.published_path})."
         )
+        _print_dashboard(settings)
         return
     console.print(
         f"[bold green]Published[/] snapshot [bold]{record.snapshot_id}[/]: "
@@ -151,10 +153,18 @@ def run(
     console.print(f"Published warehouse (open read-only in BI tools): {build.published_path}")
     if build.data_docs is not None:
         console.print(f"Quality report: {build.data_docs.as_uri()}", highlight=False)
+    _print_dashboard(settings)
     console.print(
         f"Snapshots: {settings.snapshots_dir}  (list them with "
         f"`techpact snapshots --data-dir {data_dir}`)"
     )
+
+
+def _print_dashboard(settings: Settings) -> None:
+    """Where the HTML dashboard of the published snapshot is (publishing refreshes it)."""
+    index = settings.dashboard_dir / "index.html"
+    if index.is_file():
+        console.print(f"Dashboard: {index.as_uri()}", highlight=False, soft_wrap=True)
 
 
 def _print_fetches(outcome: PipelineOutcome) -> None:

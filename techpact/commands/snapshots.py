@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -16,6 +16,9 @@ from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail
 from techpact.config import Settings
 from techpact.warehouse.lock import LockTimeout
 from techpact.warehouse.snapshots import SnapshotError, SnapshotStore
+
+if TYPE_CHECKING:
+    from techpact.warehouse.retention import PrunePlan, RetentionPlan
 
 snapshots_app = typer.Typer(
     help="List the published snapshots (the default) and inspect them.",
@@ -176,13 +179,38 @@ def snapshots_prune(
         typer.Option(min=0, help="Keep this many newest snapshots (default: the setting, 5)."),
     ] = None,
 ) -> None:
-    """Show which snapshots retention would delete; delete them with --yes."""
-    from techpact.warehouse.retention import plan_prune
+    """Show which snapshots and run records retention would delete; delete them with --yes.
+
+    A run record (runs/<id>.json and its report runs/<id>.docs/) is kept with its snapshot,
+    while it runs, and when it is newer than the newest kept snapshot (a blocked run).
+    """
+    from techpact.warehouse.retention import delete_runs, plan_full_prune
 
     store = _store(ctx, data_dir)
     keep = store.settings.retention_keep_last if keep_last is None else keep_last
     with _refusals():
-        plan = plan_prune(store, keep)
+        plan = plan_full_prune(store, keep)
+    console.print(_snapshot_plan_table(plan.snapshots, keep, yes))
+    if plan.runs.keep or plan.runs.delete:
+        console.print(_run_plan_table(plan, yes))
+    snapshots, runs = plan.snapshots.delete, plan.runs.delete
+    if not snapshots and not runs:
+        console.print("Nothing to delete.")
+        return
+    counts = f"{len(snapshots)} snapshot(s) and {len(runs)} run(s)"
+    if runs:
+        freed = sum(plan.run_files[run_id].byte_size for run_id in runs)
+        counts += f" ({_size(freed)} of run records and reports)"
+    if not yes:
+        console.print(f"{counts} would be deleted; run with --yes to delete.", soft_wrap=True)
+        return
+    with _refusals():
+        store.delete(list(snapshots))
+        delete_runs(store, list(runs))
+    console.print(f"Deleted {counts}.", soft_wrap=True)
+
+
+def _snapshot_plan_table(plan: RetentionPlan, keep: int, yes: bool) -> Table:
     table = Table(
         title=f"Retention (keep the {keep} newest, the published one, and the last "
         "published version of every period)"
@@ -194,16 +222,26 @@ def snapshots_prune(
         table.add_row(snapshot_id, "keep", "; ".join(reasons))
     for snapshot_id in plan.delete:
         table.add_row(snapshot_id, "delete" if yes else "would delete", "")
-    console.print(table)
-    if not plan.delete:
-        console.print("Nothing to delete.")
-        return
-    if not yes:
-        console.print(f"{len(plan.delete)} snapshot(s) would be deleted; run with --yes to delete.")
-        return
-    with _refusals():
-        store.delete(list(plan.delete))
-    console.print(f"Deleted {len(plan.delete)} snapshot(s).")
+    return table
+
+
+def _run_plan_table(plan: PrunePlan, yes: bool) -> Table:
+    table = Table(title="Run records and reports (runs/<id>.json, runs/<id>.docs/)")
+    for column in ("run", "status", "size", "action", "why kept"):
+        table.add_column(column, justify="right" if column == "size" else "left")
+    rows = [(r, "keep", "; ".join(why)) for r, why in plan.runs.keep.items()]
+    rows += [(r, "delete" if yes else "would delete", "") for r in plan.runs.delete]
+    for run_id, action, why in sorted(rows):
+        files = plan.run_files[run_id]
+        status = files.status or ("report only" if files.docs else "")
+        table.add_row(run_id, status, _size(files.byte_size), action, why)
+    return table
+
+
+def _size(byte_count: int) -> str:
+    if byte_count < 1024 * 1024:
+        return f"{byte_count / 1024:.0f} kB"
+    return f"{byte_count / 1024 / 1024:.1f} MB"
 
 
 @snapshots_app.command("export")
