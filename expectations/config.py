@@ -162,6 +162,13 @@ class ChecksConfig(BaseModel):
     consistency: ConsistencyConfig
     drift: DriftConfig
 
+    def requiring(self, regions: tuple[str, ...]) -> ChecksConfig:
+        """This configuration with ``regions`` (the pact regions, as codes) required first,
+        then the ``required_regions`` configured in checks.toml."""
+        required = tuple(dict.fromkeys((*regions, *self.coverage.required_regions)))
+        coverage = self.coverage.model_copy(update={"required_regions": required})
+        return self.model_copy(update={"coverage": coverage})
+
 
 def load_checks_config(path: Path | None = None) -> ChecksConfig:
     path = path or Path(str(resources.files("techpact.expectations").joinpath("checks.toml")))

@@ -168,12 +168,9 @@ def with_required_regions(
     config: ChecksConfig, pact_regions: tuple[str, ...], landing: LandingZone | None = None
 ) -> ChecksConfig:
     """The checks with the pact regions (codes or CBS titles, resolved against the landed
-    region table, else the seed) and Nederland as the regions every indicator must have."""
-    required = (*resolve_regions(pact_regions, landing), "NL01")
-    coverage = config.coverage.model_copy(
-        update={"required_regions": tuple(dict.fromkeys(required))}
-    )
-    return config.model_copy(update={"coverage": coverage})
+    region table, else the seed), Nederland and the ``required_regions`` of checks.toml as the
+    regions every indicator must have."""
+    return config.requiring((*resolve_regions(pact_regions, landing), "NL01"))
 
 
 def emit_failure_event(flow: object, flow_run: object, state: object) -> None:

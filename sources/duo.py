@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,9 +37,12 @@ from techpact.sources.duo_formats import (
     parse_count,
     recognise_format,
 )
-from techpact.sources.errors import SourceFormatError
+from techpact.sources.errors import SourceFormatError, quoted_list
 
 _YEAR = re.compile(r"[0-9]{4}")
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,16 @@ def recognise_layout(header: list[str], file_name: str) -> Layout:
     present = set(names)
     matches = [layout for layout in LAYOUTS if set(layout.columns) <= present]
     if matches:
-        return max(matches, key=lambda layout: len(layout.columns))
+        layout = max(matches, key=lambda layout: len(layout.columns))
+        extra = [n for n in names if n not in layout.columns]
+        if extra:  # kept in the rows, never read: said, not silently accepted
+            log.warning(
+                "%s: column(s) %s are not part of the %s layout and are not used",
+                file_name,
+                quoted_list(extra),
+                layout.resource,
+            )
+        return layout
     # The closest layout is the one missing the fewest columns (ties: the smaller layout).
     closest = min(
         LAYOUTS, key=lambda layout: (len(set(layout.columns) - present), len(layout.columns))
@@ -170,7 +183,7 @@ def recognise_layout(header: list[str], file_name: str) -> Layout:
     if overlap < len(closest.columns) // 2:
         raise SourceFormatError(
             file_name,
-            f"unknown header {names!r}; known DUO layouts: "
+            f"unknown header {quoted_list(names)}; known DUO layouts: "
             + ", ".join(
                 [layout.resource for layout in LAYOUTS]
                 + [layout.resource for layout in duo_mbo.MBO_LAYOUTS]

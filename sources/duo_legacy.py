@@ -28,7 +28,7 @@ from techpact.sources.duo_formats import (
     read_file,
     wide_cells_frame,
 )
-from techpact.sources.errors import SourceFormatError
+from techpact.sources.errors import SourceFormatError, quoted_list
 
 _YEAR_COLUMN = re.compile(r"^([0-9]{4})$")
 _SEX_YEAR_COLUMN = re.compile(r"^(MAN|VROUW|TOTAAL)([0-9]{4})$")
@@ -140,7 +140,7 @@ def recognise_legacy_layout(names: list[str], file_name: str) -> LegacyLayout:
     if len(set(closest.columns) & present) < len(closest.columns) // 2:
         raise SourceFormatError(
             file_name,
-            f"unknown header {names!r}; known legacy DUO layouts: "
+            f"unknown header {quoted_list(names)}; known legacy DUO layouts: "
             + ", ".join(layout.kind for layout in LEGACY_LAYOUTS),
             line=1,
         )

@@ -243,7 +243,7 @@ def test_the_cbs_indicators_pass_the_quality_gate(sample_zone: LandingZone, tmp_
     catalog = cbs_catalog()
     path = tmp_path / "build.duckdb"
     build_warehouse(path, landing=sample_zone, catalog=catalog, snapshot_id="t")
-    config = load_checks_config()
+    config = load_checks_config().requiring(("CR12",))
     config = config.model_copy(
         update={"consistency": config.consistency.model_copy(update={"at_most": (), "share": ()})}
     )

@@ -98,7 +98,7 @@ RUN = textwrap.dedent(
     with store.run_lock(snapshot_id):
         store.clean_up_interrupted()
         catalog = load_catalog()
-        config = load_checks_config()
+        config = load_checks_config().requiring(("CR12",))
         build = build_module.build_warehouse(
             store.build_path_of(snapshot_id),
             landing=LandingZone(settings.landing_dir),

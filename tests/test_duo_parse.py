@@ -192,9 +192,14 @@ def test_onbekend_sex_is_kept_as_published() -> None:
     assert rows["count"].tolist() == [31, 2]
 
 
-def test_extra_unknown_column_in_the_header_is_tolerated_and_left_out() -> None:
-    # PEILDATUM is inserted in the middle: fields are found by name, not position.
+def test_extra_unknown_column_in_the_header_is_tolerated_and_left_out(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # PEILDATUM is inserted in the middle: fields are found by name, not position. It is not
+    # used, and the log says so (an upstream change is never accepted silently).
     parsed = parse_fixture("extra_column.csv")
+
+    assert "extra_column.csv: column(s) ['PEILDATUM'] are not part of the" in caplog.text
 
     rows = parsed.rows
     assert parsed.layout.resource == "hbo_enrolment_by_programme"
@@ -303,3 +308,15 @@ def test_plain_csv_helper_counts_the_fixture_like_the_parser() -> None:
     )
 
     assert (count, sums, suppressed) == (3, {2023: 120, 2024: 7}, {2023: 1})
+
+
+def test_an_unknown_header_of_one_huge_line_gives_a_short_message() -> None:
+    """An 8 MiB one-line file once gave a 20 MB message: the header is quoted, cut."""
+    huge = ("X" * 8 * 1024 * 1024 + "\r\n").encode()
+
+    with pytest.raises(SourceFormatError) as error:
+        parse_current_csv(huge, "huge.csv")
+
+    message = str(error.value)
+    assert message.startswith("huge.csv")
+    assert len(message) < 1000

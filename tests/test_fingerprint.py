@@ -57,3 +57,19 @@ def test_a_change_to_the_sql_or_checks_changes_the_fingerprint(tmp_path: Path, m
     before = build_fingerprint(zone, catalog)
     monkeypatch.setattr(fingerprint, "code_digest", lambda: "another version of the SQL")
     assert build_fingerprint(zone, catalog) != before
+
+
+def test_a_parser_fix_changes_the_code_digest(monkeypatch, tmp_path: Path) -> None:
+    """A Python change in sources/ (a parser) is new code: the next run republishes."""
+    for package in fingerprint._CODE_PACKAGES:
+        (tmp_path / package).mkdir()
+    parser = tmp_path / "techpact.sources" / "duo.py"
+    parser.write_text("def parse(): return 1\n")
+    (tmp_path / "techpact.sources" / "__pycache__").mkdir()
+    monkeypatch.setattr(fingerprint.resources, "files", lambda package: tmp_path / package)
+    before = fingerprint.code_digest()
+
+    (tmp_path / "techpact.sources" / "__pycache__" / "duo.pyc").write_bytes(b"cache")
+    assert fingerprint.code_digest() == before  # byte code is no code change
+    parser.write_text("def parse(): return 2\n")
+    assert fingerprint.code_digest() != before

@@ -32,7 +32,7 @@ GEMEENTE_SUM = "corop_equals_sum_of_gemeenten"
 
 @pytest.fixture(scope="module")
 def config() -> ChecksConfig:
-    return load_checks_config()
+    return load_checks_config().requiring(("CR12",))
 
 
 @pytest.fixture(scope="module")

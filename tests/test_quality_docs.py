@@ -41,7 +41,7 @@ EVIL = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 RUN_ID = "20261129T101500Z-1a2b3c"
 FAILED_CHECK = f"value_range__{COUNT}"
-CONFIG = load_checks_config()
+CONFIG = load_checks_config().requiring(("CR12",))
 
 
 def blocked_report(folder: Path) -> QualityReport:

@@ -53,7 +53,7 @@ def clean_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def config() -> ChecksConfig:
-    return load_checks_config()
+    return load_checks_config().requiring(("CR12",))
 
 
 @pytest.fixture(scope="module")

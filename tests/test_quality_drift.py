@@ -38,7 +38,7 @@ DRIFT_CHECKS = (
 def config() -> ChecksConfig:
     """The bundled checks without the share rules: these frames hold the technology count and
     share, not the share's denominator (test_quality_consistency covers the share rules)."""
-    config = load_checks_config()
+    config = load_checks_config().requiring(("CR12",))
     return config.model_copy(
         update={"consistency": config.consistency.model_copy(update={"share": ()})}
     )

@@ -173,7 +173,7 @@ def _row_mask(frame: pd.DataFrame, indicator_id: str, region_code: str, period: 
 
 @pytest.fixture(scope="module")
 def config() -> ChecksConfig:
-    return load_checks_config()
+    return load_checks_config().requiring(("CR12",))
 
 
 @pytest.fixture(scope="module")
@@ -457,7 +457,23 @@ def test_value_range_description_names_an_open_upper_bound(checks: list[Check]) 
 
 
 def test_load_checks_config_reads_the_bundled_file(config: ChecksConfig) -> None:
-    assert config.coverage.required_regions == ("CR12", "NL01")
+    assert load_checks_config().coverage.required_regions == ("NL01",)
+    assert config.coverage.required_regions == ("CR12", "NL01")  # the pact region first
+
+
+def test_configured_required_regions_are_kept_beside_the_pact_regions() -> None:
+    """checks.toml's required_regions is live configuration: the pact regions are added to it,
+    they do not replace it."""
+    from techpact.flows.build import with_required_regions
+
+    base = load_checks_config()
+    extra = base.model_copy(
+        update={"coverage": base.coverage.model_copy(update={"required_regions": ("PV23",)})}
+    )
+
+    config = with_required_regions(extra, ("CR36",))
+
+    assert config.coverage.required_regions == ("CR36", "NL01", "PV23")
     assert config.grain.columns == (
         "indicator_id",
         "region_code",

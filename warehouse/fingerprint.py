@@ -3,7 +3,7 @@ turns them into indicators.
 
 Two runs with the same fingerprint build the same warehouse, so a run whose fingerprint equals
 the published snapshot's has nothing new to publish (a "no-op rerun": every source said
-"unchanged" and nobody changed the catalog, the SQL or the checks).
+"unchanged" and nobody changed the parsers, the catalog, the SQL or the checks).
 """
 
 from __future__ import annotations
@@ -17,12 +17,20 @@ from techpact import __version__
 from techpact.sources.landing import LandingZone
 from techpact.transforms.catalog import Catalog
 
-_CODE_PACKAGES = ("techpact.transforms", "techpact.expectations", "techpact.warehouse")
-_CODE_SUFFIXES = (".sql", ".toml", ".csv")
+# Everything that decides what a build holds: parsers and loaders (Python), models (SQL), the
+# catalog, seeds and checks. A parser fix republishes without --force.
+_CODE_PACKAGES = (
+    "techpact.sources",
+    "techpact.transforms",
+    "techpact.expectations",
+    "techpact.warehouse",
+)
+_CODE_SUFFIXES = (".py", ".sql", ".toml", ".csv")
 
 
 def code_digest() -> str:
-    """sha256 over every SQL model, catalog, seed and check configuration file."""
+    """sha256 over every Python module, SQL model, catalog, seed and check configuration file
+    of the packages that read, transform, check and write the data."""
     digest = hashlib.sha256()
     for package in _CODE_PACKAGES:
         root = Path(str(resources.files(package)))
