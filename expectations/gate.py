@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -67,10 +67,13 @@ class CheckResult:
     failing_keys: tuple[dict[str, Any], ...]
     # The frame the check validated (indicator_values, coverage, drift_row_count, ...).
     table: str = ""
+    # Why a person accepted this check's failure for one run (``techpact run --accept``):
+    # an accepted critical failure is reported, and does not block.
+    accepted_reason: str | None = None
 
     @property
     def blocks(self) -> bool:
-        return self.severity == "critical" and not self.success
+        return self.severity == "critical" and not self.success and self.accepted_reason is None
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,22 @@ class QualityReport:
     def failures(self) -> tuple[CheckResult, ...]:
         return tuple(r for r in self.results if not r.success)
 
+    @property
+    def accepted(self) -> tuple[CheckResult, ...]:
+        """Failed checks a person accepted for this run, with their reason."""
+        return tuple(r for r in self.results if r.accepted_reason and not r.success)
+
+    def accepting(self, check_names: tuple[str, ...], reason: str) -> QualityReport:
+        """This report with the failures of ``check_names`` accepted for ``reason``: a known,
+        intended change (sample data replaced by real data, a region that really went)
+        that should publish once. A named check that passed stays as it was."""
+        names = set(check_names)
+        results = tuple(
+            replace(r, accepted_reason=reason) if r.name in names and not r.success else r
+            for r in self.results
+        )
+        return replace(self, results=results)
+
     def to_records(self) -> list[dict[str, Any]]:
         return [
             {
@@ -105,6 +124,7 @@ class QualityReport:
                 "unexpected_count": r.unexpected_count,
                 "failing_keys": list(r.failing_keys),
                 "table": r.table,
+                "accepted_reason": r.accepted_reason,
             }
             for r in self.results
         ]

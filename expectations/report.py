@@ -26,7 +26,10 @@ def check_records(report: QualityReport | Sequence[Mapping[str, Any]]) -> list[d
 
 def status_of(records: Sequence[Mapping[str, Any]]) -> str:
     """passed, passed_with_warnings or blocked, from check records."""
-    if any(not r["success"] and r["severity"] == "critical" for r in records):
+    if any(
+        not r["success"] and r["severity"] == "critical" and not r.get("accepted_reason")
+        for r in records
+    ):
         return "blocked"
     if any(not r["success"] for r in records):
         return "passed_with_warnings"

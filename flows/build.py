@@ -34,6 +34,7 @@ from techpact.warehouse.snapshots import (
     SnapshotError,
     SnapshotRecord,
     SnapshotStore,
+    accepted_checks,
     new_snapshot_id,
 )
 
@@ -90,8 +91,17 @@ def build_task(settings: Settings, snapshot_id: str) -> BuildResult:
 
 
 @task(name="validate", task_run_name="validate {build.path.name}", cache_policy=NO_CACHE)
-def validate_task(settings: Settings, build: BuildResult, run_id: str) -> ValidatedBuild:
-    """Run the quality gate (drift against the published snapshot) and write its report."""
+def validate_task(
+    settings: Settings,
+    build: BuildResult,
+    run_id: str,
+    accept: tuple[str, ...] = (),
+    accept_reason: str = "",
+) -> ValidatedBuild:
+    """Run the quality gate (drift against the published snapshot) and write its report.
+
+    ``accept``: checks whose failure a person accepts for this run (``accept_reason`` says
+    why): reported, recorded, and not blocking."""
     config = with_required_regions(
         load_checks_config(), settings.pact_regions, LandingZone(settings.landing_dir)
     )
@@ -103,6 +113,15 @@ def validate_task(settings: Settings, build: BuildResult, run_id: str) -> Valida
         [i.id for i in catalog.indicators],
         previous_path=published_baseline(settings, is_sample_data=build.is_sample_data),
     )
+    if accept:
+        report = report.accepting(accept, accept_reason)
+        for check in report.accepted:
+            get_run_logger().warning(
+                "Accepted failed check %s (%d row(s)): %s",
+                check.name,
+                check.unexpected_count,
+                accept_reason,
+            )
     docs_index = write_data_docs(
         report, run_docs_dir(settings, run_id), is_sample_data=build.is_sample_data
     )
@@ -199,11 +218,15 @@ def build_and_publish(
     landing_dir: str | None = None,
     force: bool = False,
     pact_regions: list[str] | None = None,
+    accept: list[str] | None = None,
+    accept_reason: str | None = None,
 ) -> RunOutcome:
     """Build the warehouse from the landing zone, validate it, and publish it if it passed.
 
     Does nothing ("nothing new") when the published snapshot was built from the same landed
-    files and the same catalog, SQL and checks, unless ``force``.
+    files and the same catalog, SQL and checks, unless ``force``. ``accept`` names critical
+    checks whose failure is a known, intended change: with ``accept_reason`` they are
+    recorded (run record, snapshot_info, publication log) and do not block this run.
     """
     logger = get_run_logger()
     settings = Settings.from_paths(
@@ -242,7 +265,14 @@ def build_and_publish(
     with store.run_lock(snapshot_id):
         for leftover in store.clean_up_interrupted():
             logger.warning("Removed %s, left behind by an interrupted run", leftover)
-        return _build_validate_publish(settings, snapshot_id, started_at, fingerprint)
+        return _build_validate_publish(
+            settings,
+            snapshot_id,
+            started_at,
+            fingerprint,
+            accept=tuple(accept or ()),
+            accept_reason=accept_reason or "",
+        )
 
 
 def _published_record(store: SnapshotStore) -> SnapshotRecord | None:
@@ -256,12 +286,18 @@ def _published_record(store: SnapshotStore) -> SnapshotRecord | None:
 
 
 def _build_validate_publish(
-    settings: Settings, snapshot_id: str, started_at: str, fingerprint: str
+    settings: Settings,
+    snapshot_id: str,
+    started_at: str,
+    fingerprint: str,
+    *,
+    accept: tuple[str, ...] = (),
+    accept_reason: str = "",
 ) -> RunOutcome:
     logger = get_run_logger()
     logger.info("Building from landing zone %s", settings.landing_dir)
     build = build_task(settings, snapshot_id)
-    validated = validate_task(settings, build, snapshot_id)
+    validated = validate_task(settings, build, snapshot_id, accept, accept_reason)
     report = validated.report
 
     def run_record(status: str, published_id: str | None) -> RunRecord:
@@ -276,6 +312,7 @@ def _build_validate_publish(
             quality_status=report.status,
             quality_results=report.to_records(),
             data_docs=str(validated.data_docs),
+            accepted_checks=accepted_checks(report),
         )
 
     if report.blocked:

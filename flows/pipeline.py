@@ -68,6 +68,8 @@ def run_pipeline(
     duo_legacy_base_url: str | None = None,
     pact_regions: list[str] | None = None,
     dask_address: str | None = None,
+    accept: list[str] | None = None,
+    accept_reason: str | None = None,
 ) -> PipelineOutcome:
     """Fetch ``sources`` (default CBS and DUO; none when ``offline``), then build, validate
     and publish. ``cbs_tables`` / ``duo_datasets`` narrow the fetch (default: all configured)."""
@@ -95,7 +97,12 @@ def run_pipeline(
             duo_legacy_base_url=duo_legacy_base_url,
         )
     build = build_and_publish(
-        data_dir=data_dir, landing_dir=landing_dir, force=force, pact_regions=pact_regions
+        data_dir=data_dir,
+        landing_dir=landing_dir,
+        force=force,
+        pact_regions=pact_regions,
+        accept=accept,
+        accept_reason=accept_reason,
     )
     outcome = PipelineOutcome(cbs=cbs, duo=duo, build=build)
     if build.status == "nothing_new":

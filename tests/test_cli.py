@@ -116,3 +116,21 @@ def test_snapshots_on_a_new_data_dir_says_there_are_none(tmp_path: Path) -> None
     result = runner.invoke(app, ["snapshots", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0
     assert "No snapshots" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--accept", "drift_row_count"], "--accept needs --reason"),
+        (["--reason", "why"], "--reason goes with --accept"),
+        (["--accept", "no_such_check", "--reason", "why"], "no check named ['no_such_check']"),
+    ],
+)
+def test_run_accept_needs_a_reason_and_a_known_check(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    """Refused before anything starts: an acceptance is always explained, and names a check."""
+    result = CliRunner().invoke(app, ["run", "--offline", "--data-dir", str(tmp_path), *args])
+
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())

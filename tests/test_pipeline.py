@@ -165,3 +165,49 @@ def test_a_rerun_with_nothing_new_changes_nothing_and_force_rebuilds(published: 
     assert forced.exit_code == 0, forced.output
     assert "Published" in forced.output
     assert len(list((published / "snapshots").glob("*.duckdb"))) == len(snapshots_before) + 1
+
+
+def test_a_known_intended_failure_is_accepted_with_a_reason_and_recorded_everywhere(
+    published: Path, tmp_path: Path
+) -> None:
+    """Twente really gone from the hbo file: the run is blocked; accepting exactly the failed
+    critical checks, with a reason, publishes once and says so in the run record, snapshot_info,
+    quality_results and the publication log."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(published, data_dir)
+    landing = landing_without_twente(tmp_path / "landing")
+    common = ["run", "--offline", "--landing-dir", str(landing), "--data-dir", str(data_dir)]
+    assert CliRunner().invoke(app, common).exit_code == 1
+    [blocked] = [
+        json.loads(p.read_text())
+        for p in (data_dir / "runs").glob("*.json")
+        if json.loads(p.read_text())["status"] == "blocked"
+    ]
+    critical = sorted(
+        r["check_name"]
+        for r in blocked["quality_results"]
+        if not r["success"] and r["severity"] == "critical"
+    )
+    reason = "test: the Twente hbo locations closed"
+    accept = [arg for name in critical for arg in ("--accept", name)]
+
+    result = CliRunner().invoke(app, [*common, *accept, "--reason", reason])
+
+    assert result.exit_code == 0, result.output
+    assert "Accepted failed check required_regions_present" in result.output
+    path = data_dir / "published" / "techpact.duckdb"
+    with duckdb.connect(str(path), read_only=True) as con:
+        [(snapshot_id, accepted_json)] = con.execute(
+            "select snapshot_id, accepted_checks from snapshot_info"
+        ).fetchall()
+        reasons = con.execute(
+            "select check_name, accepted_reason from quality_results "
+            "where accepted_reason is not null order by check_name"
+        ).fetchall()
+    expected = [{"check_name": name, "reason": reason} for name in critical]
+    assert json.loads(accepted_json) == expected
+    assert reasons == [(name, reason) for name in critical]
+    record = json.loads((data_dir / "runs" / f"{snapshot_id}.json").read_text())
+    assert record["status"] == "published" and record["accepted_checks"] == expected
+    last = (data_dir / "published" / "publications.jsonl").read_text().splitlines()[-1]
+    assert json.loads(last)["accepted_checks"] == expected

@@ -34,6 +34,9 @@ class PublicationEvent:
     snapshot_id: str
     previous_snapshot_id: str | None
     published_at: str
+    # Failed checks a person accepted to publish this snapshot (``techpact run --accept``):
+    # ``[{"check_name": ..., "reason": ...}]``; empty for every other publication.
+    accepted_checks: tuple[dict[str, str], ...] = ()
 
     def to_line(self) -> bytes:
         return (json.dumps(asdict(self), sort_keys=True) + "\n").encode("utf-8")
@@ -51,7 +54,9 @@ def read_events(path: Path) -> list[PublicationEvent]:
             continue
         is_last_and_torn = number == len(lines) and not raw.endswith(b"\n")
         try:
-            events.append(PublicationEvent(**json.loads(line)))
+            data = json.loads(line)
+            data["accepted_checks"] = tuple(data.get("accepted_checks") or ())
+            events.append(PublicationEvent(**data))
         except (json.JSONDecodeError, TypeError, UnicodeDecodeError):
             log.warning(
                 "%s line %d is not a complete publication event%s; skipped",
@@ -69,6 +74,7 @@ def append_event(
     snapshot_id: str,
     previous_snapshot_id: str | None,
     published_at: str,
+    accepted_checks: tuple[dict[str, str], ...] = (),
 ) -> PublicationEvent:
     """Append one event and fsync it; the caller holds the publish lock."""
     existing = read_events(path)
@@ -78,6 +84,7 @@ def append_event(
         snapshot_id=snapshot_id,
         previous_snapshot_id=previous_snapshot_id,
         published_at=published_at,
+        accepted_checks=accepted_checks,
     )
     created = not path.exists()
     path.parent.mkdir(parents=True, exist_ok=True)

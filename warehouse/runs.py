@@ -33,6 +33,8 @@ class RunRecord:
     quality_results: list[dict[str, Any]] = field(default_factory=list)
     # index.html of the run's quality report (expectations.docs.write_data_docs), when written.
     data_docs: str | None = None
+    # Failed checks accepted for this run (techpact run --accept): check_name, reason.
+    accepted_checks: list[dict[str, str]] = field(default_factory=list)
 
 
 def run_docs_dir(settings: Settings, run_id: str) -> Path:

@@ -106,6 +106,8 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "row_count": "Rows in indicator_values.",
             "techpact_version": "Version of techpact that built the snapshot.",
             "source_files": "JSON list of the landed files used, with sha256 and origin.",
+            "accepted_checks": "JSON list of failed checks a person accepted to publish this "
+            "snapshot (techpact run --accept), each with check_name and reason; [] normally.",
         },
     ),
     "source_duplicates": (
@@ -135,6 +137,8 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "unexpected_count": "Rows that failed the check.",
             "failing_keys": "JSON sample of the failing rows' keys.",
             "description": "What the check asserts.",
+            "accepted_reason": "Why a person accepted this check's failure for this snapshot "
+            "(techpact run --accept --reason); null otherwise.",
         },
     ),
 }

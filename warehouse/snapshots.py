@@ -31,7 +31,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,8 @@ class SnapshotRecord:
     # What the snapshot was built from (warehouse.fingerprint): a run whose fingerprint equals
     # the published snapshot's has nothing new to publish. None in sidecars written before.
     build_fingerprint: str | None = None
+    # Failed checks accepted to publish it (``techpact run --accept``): check_name, reason.
+    accepted_checks: list[dict[str, str]] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
@@ -166,6 +168,7 @@ class SnapshotStore:
             source_files=json.loads(source_files_json(build.source_files)),
             techpact_version=__version__,
             build_fingerprint=build_fingerprint,
+            accepted_checks=accepted_checks(report),
         )
         with duckdb.connect(str(build.path)) as con:
             _write_snapshot_tables(con, record, report)
@@ -209,6 +212,9 @@ class SnapshotStore:
                 snapshot_id=snapshot_id,
                 previous_snapshot_id=previous,
                 published_at=published_at,
+                accepted_checks=(
+                    tuple(self.get(snapshot_id).accepted_checks) if event == "publish" else ()
+                ),
             )
             self._write_pointer(snapshot_id, published_at)
             self._refresh_dashboard(snapshot_id)
@@ -436,7 +442,8 @@ def _write_snapshot_tables(
             $quality_status::varchar as quality_status,
             $row_count::bigint as row_count,
             $version::varchar as techpact_version,
-            $source_files::varchar as source_files
+            $source_files::varchar as source_files,
+            $accepted_checks::varchar as accepted_checks
         """,
         {
             "snapshot_id": record.snapshot_id,
@@ -446,6 +453,7 @@ def _write_snapshot_tables(
             "row_count": record.row_count,
             "version": record.techpact_version,
             "source_files": json.dumps(record.source_files, sort_keys=True),
+            "accepted_checks": json.dumps(record.accepted_checks, sort_keys=True),
         },
     )
     frame = quality_results_frame(report, record.snapshot_id)
@@ -454,6 +462,11 @@ def _write_snapshot_tables(
         con.execute("create or replace table quality_results as select * from quality_rows")
     finally:
         con.unregister("quality_rows")
+
+
+def accepted_checks(report: QualityReport) -> list[dict[str, str]]:
+    """The failed checks a person accepted for this run, with their reason."""
+    return [{"check_name": r.name, "reason": r.accepted_reason or ""} for r in report.accepted]
 
 
 def quality_results_frame(report: QualityReport, snapshot_id: str) -> pd.DataFrame:
@@ -466,6 +479,7 @@ def quality_results_frame(report: QualityReport, snapshot_id: str) -> pd.DataFra
             "unexpected_count": r["unexpected_count"],
             "failing_keys": json.dumps(r["failing_keys"], sort_keys=True),
             "description": r["description"],
+            "accepted_reason": r.get("accepted_reason"),
         }
         for r in report.to_records()
     ]
@@ -479,8 +493,9 @@ def quality_results_frame(report: QualityReport, snapshot_id: str) -> pd.DataFra
             "unexpected_count",
             "failing_keys",
             "description",
+            "accepted_reason",
         ],
-    )
+    ).astype({"accepted_reason": "string"})
 
 
 def _now_iso() -> str:

@@ -61,6 +61,20 @@ def run(
             file_okay=False,
         ),
     ] = None,
+    accept: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--accept",
+            metavar="CHECK",
+            help="Publish although this critical check fails, for a known, intended change "
+            "(sample data replaced by real data, a region that really went); repeatable; "
+            "needs --reason. Recorded in the run record, snapshot_info and the publication log.",
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why the --accept checks may fail in this run."),
+    ] = None,
 ) -> None:
     """Fetch CBS and DUO, then build, validate and publish a snapshot of the warehouse.
 
@@ -74,6 +88,7 @@ def run(
     unknown = sorted(set(source or ()) - {"cbs", "duo"})
     if unknown:
         raise fail(f"unknown source(s) {unknown}; sources: cbs, duo", code=2)
+    check_acceptance(accept or [], reason)
     landing = LandingZone(settings.landing_dir)
     try:  # fail fast, before Prefect starts, on a pact region nobody knows
         resolve_regions(settings.pact_regions, landing)
@@ -114,6 +129,8 @@ def run(
             duo_legacy_base_url=settings.duo_legacy_base_url,
             pact_regions=list(settings.pact_regions),
             dask_address=dask,
+            accept=accept,
+            accept_reason=reason,
         )
     except QualityGateBlocked as blocked:
         _print_quality(blocked.report.results, only_failures=True)
@@ -150,6 +167,13 @@ def run(
             "[bold yellow]This snapshot holds GENERATED SAMPLE DATA, not official figures[/] "
             "(snapshot_info.is_sample_data = true)."
         )
+    for accepted in record.accepted_checks:
+        console.print(
+            f"[bold yellow]Accepted failed check[/] {accepted['check_name']}: "
+            f"{accepted['reason']}",
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(f"Published warehouse (open read-only in BI tools): {build.published_path}")
     if build.data_docs is not None:
         console.print(f"Quality report: {build.data_docs.as_uri()}", highlight=False)
@@ -165,6 +189,28 @@ def _print_dashboard(settings: Settings) -> None:
     index = settings.dashboard_dir / "index.html"
     if index.is_file():
         console.print(f"Dashboard: {index.as_uri()}", highlight=False, soft_wrap=True)
+
+
+def check_acceptance(accept: list[str], reason: str | None) -> None:
+    """``--accept`` names known checks and comes with a ``--reason`` (and the other way round)."""
+    if not accept and reason is None:
+        return
+    if not accept:
+        raise fail("--reason goes with --accept CHECK (the check whose failure to accept)", code=2)
+    if not (reason or "").strip():
+        raise fail("--accept needs --reason TEXT: why this failure is intended", code=2)
+    from techpact.expectations.config import load_checks_config
+    from techpact.expectations.suites import build_checks
+
+    names = {c.name for c in build_checks(load_catalog(), load_checks_config())}
+    unknown = sorted(set(accept) - names)
+    if unknown:
+        drift = sorted(n for n in names if n.startswith("drift_"))
+        raise fail(
+            f"--accept: no check named {unknown}; check names are in `techpact quality` "
+            f"and the quality report (drift checks: {', '.join(drift)})",
+            code=2,
+        )
 
 
 def _print_fetches(outcome: PipelineOutcome) -> None:
