@@ -169,8 +169,7 @@ def run(
         )
     for accepted in record.accepted_checks:
         console.print(
-            f"[bold yellow]Accepted failed check[/] {accepted['check_name']}: "
-            f"{accepted['reason']}",
+            f"[bold yellow]Accepted failed check[/] {accepted['check_name']}: {accepted['reason']}",
             highlight=False,
             soft_wrap=True,
         )
