@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,6 +21,7 @@ from techpact.commands.common import (
 )
 from techpact.config import Settings
 from techpact.expectations.gate import CheckResult
+from techpact.reaper import start_reaper
 from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandingError, LandingZone
 from techpact.transforms.catalog import CatalogError, load_catalog
@@ -117,6 +119,10 @@ def run(
         + f" [bold]{settings.landing_dir}[/] (Prefect starts a temporary local server: the "
         "first run on a machine takes 15-30 s longer)…"
     )
+    if not os.environ.get("PREFECT_API_URL"):
+        # A temporary Prefect server is started for this run: end it even if the run is
+        # killed (kill -9 leaves it no chance to), instead of leaving it orphaned.
+        start_reaper()
     try:
         outcome = run_pipeline(
             data_dir=str(settings.data_dir),
