@@ -277,7 +277,7 @@ def test_the_quality_page_lists_failures_first_and_links_the_run_report(
         settings.published_path,
         tmp_path,
         f"""insert into quality_results values ('{snapshot_id}', 'drift_row_count', 'warning',
-            false, 3, '[{{"region_code": "CR12"}}]', 'row count within 10 % of the last')""",
+            false, 3, '[{{"region_code": "CR12"}}]', 'row count within 10 % of the last', null)""",
     )
     runs = tmp_path / "data" / "runs"
     report = runs / f"{snapshot_id}.docs" / "index.html"
