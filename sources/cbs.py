@@ -304,28 +304,29 @@ def _fetch_code_lists(
     return dimensions
 
 
-def check_row_count(spec: AnySpec, url: str, selected_per_page: list[int], expected: int) -> None:
+def check_row_count(
+    spec: AnySpec, url: str, rows_per_page: list[int], selected: int, expected: int
+) -> None:
     """Refuse a paged fetch that ended early: an empty last page after a nextLink while rows
     the filter selects are missing (a page that came back empty mid-stream looks like the
     end), or more selected rows than a cube holds (rows twice).
 
-    ``selected_per_page`` counts, per page, the rows of the requested regions and periods (the
-    feed may ignore part of a filter and send more; those are dropped when tidied).
-    ``expected`` counts a full cube (``expected_row_count``), which real CBS tables are; the
-    generated sample and hand-made fixtures are not yet (issue 16), so fewer rows on a
-    non-empty last page is logged, not refused.
+    ``rows_per_page`` counts every row of each page; ``selected`` the rows of the requested
+    regions and periods (the feed may ignore part of a filter and send more; those are dropped
+    when tidied). ``expected`` counts a full cube (``expected_row_count``), which real CBS
+    tables are; the generated sample and hand-made fixtures are not yet (issue 16), so fewer
+    rows on a non-empty last page is logged, not refused.
     """
-    selected = sum(selected_per_page)
     if selected == expected:
         return
-    ended_empty = len(selected_per_page) > 1 and selected_per_page[-1] == 0
+    ended_empty = len(rows_per_page) > 1 and rows_per_page[-1] == 0
     if selected > expected or ended_empty:
         raise CbsFetchError(
             spec.id,
             url,
             f"received {selected} rows of the requested regions and periods in "
-            f"{len(selected_per_page)} page(s) (the last one "
-            f"{'without any' if ended_empty else 'with ' + str(selected_per_page[-1])}), "
+            f"{len(rows_per_page)} page(s) (the last one "
+            f"{'empty' if ended_empty else 'with ' + str(rows_per_page[-1]) + ' rows'}), "
             f"but the filter selects {expected} (regions x periods x the other dimensions' "
             "codes): a page came back empty or rows came twice; nothing was landed",
         )
@@ -382,10 +383,14 @@ def fetch_table_responses(
         period = str(row.get(structure.period_key, "")).strip()
         return period in wanted_periods and any(r in region for r in regions)
 
-    selected_per_page = [
-        sum(1 for row in _checked(spec, page, parse_page).rows if selected(row)) for page in pages
-    ]
-    check_row_count(spec, pages[-1].url, selected_per_page, expected)
+    page_rows = [_checked(spec, page, parse_page).rows for page in pages]
+    check_row_count(
+        spec,
+        pages[-1].url,
+        [len(rows) for rows in page_rows],
+        sum(1 for rows in page_rows for row in rows if selected(row)),
+        expected,
+    )
     return FetchedTable(table_infos, data_properties, dimensions, pages)
 
 

@@ -24,7 +24,7 @@ POLL_S = 0.5
 GRACE_S = 5.0
 
 
-REAPER_ENV = "TECHPACT_REAPER_PID"
+REAPER_ENV = "TECHPACT_REAPER"  # "<reaper pid>:<watched pid>", inherited by child processes
 
 
 def start_reaper() -> subprocess.Popen[bytes] | None:
@@ -32,9 +32,9 @@ def start_reaper() -> subprocess.Popen[bytes] | None:
     available or a reaper watches this process already."""
     if not (PROC / str(os.getpid()) / "stat").exists():
         return None
-    running = os.environ.get(REAPER_ENV, "")
-    if running.isdigit() and _stat(int(running)):
-        return None
+    reaper_pid, _, watched = os.environ.get(REAPER_ENV, "").partition(":")
+    if watched == str(os.getpid()) and reaper_pid.isdigit() and _stat(int(reaper_pid)):
+        return None  # a child process inherits the variable but is not watched itself
     reaper = subprocess.Popen(
         [sys.executable, "-m", "techpact.reaper", str(os.getpid())],
         stdin=subprocess.DEVNULL,
@@ -42,7 +42,7 @@ def start_reaper() -> subprocess.Popen[bytes] | None:
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # not in the run's process group: a Ctrl-C is the run's
     )
-    os.environ[REAPER_ENV] = str(reaper.pid)
+    os.environ[REAPER_ENV] = f"{reaper.pid}:{os.getpid()}"
     return reaper
 
 

@@ -323,7 +323,7 @@ def test_a_page_that_comes_back_empty_mid_stream_is_not_taken_for_the_end(
     empty = {"odata.metadata": f"{replay.base_url}/ODataFeed/OData/{TABLE}/$metadata", "value": []}
     replay.add(FEED, Reply(body=json.dumps(empty).encode()), query={"$skip": "16"})
 
-    with pytest.raises(CbsFetchError, match=r"in 3 page\(s\) \(the last one without any\)"):
+    with pytest.raises(CbsFetchError, match=r"in 3 page\(s\) \(the last one empty\)"):
         fetch(replay, LandingZone(tmp_path))
     assert files_in(tmp_path) == {}
 
@@ -332,5 +332,15 @@ def test_more_selected_rows_than_the_cube_holds_are_refused() -> None:
     from techpact.sources.cbs import check_row_count
 
     with pytest.raises(CbsFetchError, match="the filter selects 36"):
-        check_row_count(SPEC, "http://x/TypedDataSet", [36, 36], 36)  # rows twice
-    check_row_count(SPEC, "http://x/TypedDataSet", [30, 6, 0], 36)  # a whole cube, then empty
+        check_row_count(SPEC, "http://x/TypedDataSet", [36, 36], 72, 36)  # rows twice
+    check_row_count(SPEC, "http://x/TypedDataSet", [30, 6, 0], 36, 36)  # a whole cube, then empty
+
+
+def test_an_empty_last_page_is_judged_by_its_rows_not_by_the_selected_ones() -> None:
+    """A last page that holds only rows of other regions (the feed ignored part of the filter)
+    is not an empty page: fewer selected rows than a full cube is then logged, not refused."""
+    from techpact.sources.cbs import check_row_count
+
+    check_row_count(SPEC, "http://x/TypedDataSet", [8, 8, 3], 6, 60)
+    with pytest.raises(CbsFetchError, match="the last one empty"):
+        check_row_count(SPEC, "http://x/TypedDataSet", [8, 8, 0], 6, 60)

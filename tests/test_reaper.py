@@ -33,8 +33,8 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def test_a_killed_parent_s_children_are_ended() -> None:
-    """A process with a long-running child is killed with SIGKILL: the child does not live on."""
+def kill_parent_of_a_sleeping_child(env: dict[str, str] | None = None) -> int:
+    """Start a process that starts the reaper and a long-running child, SIGKILL it; the child."""
     parent = subprocess.Popen(
         [
             sys.executable,
@@ -45,14 +45,35 @@ def test_a_killed_parent_s_children_are_ended() -> None:
         ],
         stdout=subprocess.PIPE,
         text=True,
+        env=env,
     )
     assert parent.stdout is not None
     child = int(parent.stdout.readline())
     time.sleep(1.0)  # the reaper has seen the child
     parent.send_signal(signal.SIGKILL)
     parent.wait()
+    return child
 
+
+def test_a_killed_parent_s_children_are_ended() -> None:
+    """A process with a long-running child is killed with SIGKILL: the child does not live on."""
+    child = kill_parent_of_a_sleeping_child()
     assert wait_for(lambda: _stat(child) is None, 15), "the orphaned child still runs"
+
+
+def test_a_reaper_inherited_from_a_parent_process_does_not_stand_in_for_its_own() -> None:
+    """A run started by a process that has a reaper (a test session, a wrapper script) inherits
+    its environment; the run still gets a reaper of its own."""
+    from techpact.reaper import start_reaper
+
+    reaper = start_reaper() or pytest.fail("this process should get a reaper")
+    try:
+        child = kill_parent_of_a_sleeping_child(dict(os.environ))
+        assert wait_for(lambda: _stat(child) is None, 15), "the orphaned child still runs"
+    finally:
+        reaper.kill()
+        reaper.wait()
+        os.environ.pop("TECHPACT_REAPER", None)
 
 
 @pytest.mark.prefect
