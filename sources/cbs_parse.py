@@ -99,6 +99,11 @@ def load_envelope(data: bytes, file_name: str) -> dict[str, Any]:
     try:
         payload = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        if data.lstrip()[:1] == b"<":  # a proxy's or the portal's error or maintenance page
+            start = data.lstrip()[:60].decode("utf-8", "replace")
+            raise SourceFormatError(
+                file_name, f"an HTML or XML page, not JSON (it starts {start!r})"
+            ) from exc
         raise SourceFormatError(file_name, f"not valid JSON ({exc})") from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("value"), list):
         raise SourceFormatError(file_name, "not an OData envelope: no 'value' list")

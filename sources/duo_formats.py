@@ -59,8 +59,10 @@ def recognise_format(data: bytes, file_name: str) -> Format:
 
 
 def decode_current(data: bytes, file_name: str) -> str:
-    """UTF-8 with or without a BOM; any other encoding is an error that names the line."""
+    """UTF-8 with or without a BOM; any other encoding, or a NUL byte, is an error that names
+    the line."""
     data = strip_bom(data)
+    refuse_nul_bytes(data, file_name, b",")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -86,11 +88,31 @@ def decode_legacy(data: bytes) -> tuple[str, str]:
         return data.decode("iso-8859-1"), "iso-8859-1"
 
 
+def refuse_nul_bytes(data: bytes, file_name: str, delimiter: bytes) -> None:
+    """A NUL byte is never in a DUO text file: the file is damaged (or not text at all)."""
+    at = data.find(b"\x00")
+    if at < 0:
+        return
+    line_start = data.rfind(b"\n", 0, at) + 1
+    names = header_line(data).split(delimiter)
+    field = data[line_start:at].count(delimiter)  # DUO quotes no delimiter inside a field
+    column = (
+        names[field].strip().strip(b'"').decode("utf-8", "replace") if field < len(names) else None
+    )
+    raise SourceFormatError(
+        file_name,
+        "NUL byte: the file is damaged or is not a text file",
+        line=data.count(b"\n", 0, at) + 1,
+        column=column,
+    )
+
+
 def read_file(data: bytes, file_name: str) -> RecognisedFile:
     """Recognise the format from the header and decode the file the way that format needs."""
     kind = recognise_format(data, file_name)
     if kind == "current":
         return RecognisedFile("current", "utf-8", ",", decode_current(data, file_name))
+    refuse_nul_bytes(strip_bom(data), file_name, b";")
     text, encoding = decode_legacy(data)
     return RecognisedFile("legacy", encoding, ";", text)
 

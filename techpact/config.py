@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PUBLISHED_FILE_NAME = "techpact.duckdb"
@@ -30,6 +32,28 @@ class HttpSettings:
     # not hold a scheduled run for a day; after the retries the fetch fails, naming the status).
     retry_after_max_s: float = 300.0
     user_agent: str = "techpact/0.1 (Techniekpact indicator warehouse; open-source data pipeline)"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> HttpSettings:
+        """The defaults, each overridden by ``TECHPACT_HTTP_<FIELD>`` where set, e.g.
+        ``TECHPACT_HTTP_DEADLINE_S=60`` or ``TECHPACT_HTTP_RETRIES=2`` (a slow link, a test)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, float | int] = {}
+        for f in fields(cls):
+            name = f"TECHPACT_HTTP_{f.name.upper()}"
+            if f.name == "user_agent" or name not in environ:
+                continue
+            kind = int if f.type in ("int", int) else float
+            try:
+                value = kind(environ[name])
+            except ValueError:
+                raise ValueError(
+                    f"{name}={environ[name]!r} is not a{'n integer' if kind is int else ' number'}"
+                ) from None
+            if value < 0:
+                raise ValueError(f"{name}={environ[name]!r} must not be negative")
+            values[f.name] = value
+        return cls(**values)  # type: ignore[arg-type]
 
 
 # The pact region when none is configured: Twente (COROP CR12).
@@ -60,7 +84,7 @@ class Settings:
     duo_base_url: str = DEFAULT_DUO_BASE_URL
     # Legacy duo.nl files; None: the legacy_base_url of sources/duo_datasets.toml.
     duo_legacy_base_url: str | None = None
-    http: HttpSettings = field(default_factory=HttpSettings)
+    http: HttpSettings = field(default_factory=HttpSettings.from_env)
 
     @classmethod
     def from_paths(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -29,10 +30,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="rewrite tests/contract/published_schema.json from the current build",
     )
     parser.addoption(
+        "--update-reliability-doc",
+        action="store_true",
+        help="rewrite the measured table in docs/reliability.md from this fault-suite run",
+    )
+    parser.addoption(
         "--update-indicator-fixtures",
         action="store_true",
         help="rewrite tests/fixtures/indicators/<id>.toml from a build of sample/landing",
     )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """The fault suite's figures (tests/faults), when it ran."""
+    if record := sys.modules.get("fault_record"):
+        record.terminal_summary(terminalreporter, config)
 
 
 def shared_file(relative: str) -> Path:

@@ -61,6 +61,18 @@ class _Route:
         return reply
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hung up (a timeout, a deadline) is not an error of the server; anything
+        else is printed as usual."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class ReplayServer:
     """See the module docstring."""
 
@@ -68,8 +80,7 @@ class ReplayServer:
         self.requests: list[Recorded] = []
         self._routes: list[_Route] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

@@ -169,7 +169,7 @@ def test_data_properties_without_a_geo_dimension_is_refused() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"<html>Service unavailable</html>", "not valid JSON"),
+        (b"<html>Service unavailable</html>", "an HTML or XML page, not JSON"),
         (b'{"odata.metadata":"m"}', "no 'value' list"),
         (b"[1, 2]", "no 'value' list"),
         (b'{"value":[1]}', "rows must be JSON objects"),

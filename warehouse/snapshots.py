@@ -21,6 +21,7 @@ published file is only ever replaced whole. See ``docs/snapshots.md``.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import logging
 import os
@@ -373,8 +374,14 @@ class SnapshotStore:
         published = self.settings.published_path
         if not published.exists():
             return
-        actual = read_published_snapshot_id(published)
         recorded = self.published_id()
+        actual = self._snapshot_copied_to(published, recorded)
+        if actual is None:
+            try:
+                actual = read_published_snapshot_id(published)
+            except duckdb.IOException as exc:  # held open read-write by a BI tool
+                log.warning("Cannot check which snapshot %s holds: %s", published, exc)
+                return
         if actual == recorded:
             return
         log.warning(
@@ -392,6 +399,22 @@ class SnapshotStore:
             published_at=published_at,
         )
         self._write_pointer(actual, published_at)
+
+    def _snapshot_copied_to(self, published: Path, recorded: str | None) -> str | None:
+        """The snapshot whose file ``published`` is a byte-for-byte copy of (publishing copies
+        it), the recorded one tried first; found without opening ``published`` with DuckDB,
+        which a BI tool holding it open read-write would refuse."""
+        size = published.stat().st_size
+        candidates = [r.snapshot_id for r in self.list()]
+        if recorded in candidates:
+            candidates.remove(recorded)
+            candidates.insert(0, recorded)
+        for snapshot_id in candidates:
+            path = self.path_of(snapshot_id)
+            same_size = path.exists() and path.stat().st_size == size
+            if same_size and filecmp.cmp(path, published, shallow=False):
+                return snapshot_id
+        return None
 
 
 def read_published_snapshot_id(path: Path) -> str:

@@ -29,14 +29,17 @@ DEFAULT_DATA_DIR = Path("data")
 
 def settings_for(data_dir: Path, landing_dir: Path | None = None) -> Settings:
     """The configuration object of one command, with the process environment set up."""
-    settings = Settings.from_paths(
-        data_dir,
-        landing_dir,
-        cbs_base_url=os.environ.get("TECHPACT_CBS_BASE_URL"),
-        duo_base_url=os.environ.get("TECHPACT_DUO_BASE_URL"),
-        duo_legacy_base_url=os.environ.get("TECHPACT_DUO_LEGACY_BASE_URL"),
-        pact_regions=_split(os.environ.get("TECHPACT_PACT_REGIONS")),
-    )
+    try:
+        settings = Settings.from_paths(
+            data_dir,
+            landing_dir,
+            cbs_base_url=os.environ.get("TECHPACT_CBS_BASE_URL"),
+            duo_base_url=os.environ.get("TECHPACT_DUO_BASE_URL"),
+            duo_legacy_base_url=os.environ.get("TECHPACT_DUO_LEGACY_BASE_URL"),
+            pact_regions=_split(os.environ.get("TECHPACT_PACT_REGIONS")),
+        )
+    except ValueError as exc:  # a TECHPACT_HTTP_* value that is not a number
+        raise fail(str(exc), code=2) from None
     configure_environment(settings)
     return settings
 

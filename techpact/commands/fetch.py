@@ -130,10 +130,18 @@ def _fetch_duo(settings: Settings, datasets: list[str] | None, *, force: bool = 
     for column in ("dataset", "file", "status", "note"):
         table.add_column(column)
     for o in outcomes:
-        table.add_row(o.dataset, Text(o.file_name), o.status, Text(o.message or ""))
+        note = "see below" if o.status == "failed" else o.message or ""
+        table.add_row(o.dataset, Text(o.file_name), o.status, Text(note))
     console.print(table)
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed:  # one line each, whole: a table cell would wrap the message
+        err_console.print(
+            f"[bold red]failed:[/] DUO {o.dataset} {o.file_name} ({o.url}): {o.message}",
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(f"Landing zone: {settings.landing_dir}")
-    if any(o.status == "failed" for o in outcomes):
+    if failed:
         raise typer.Exit(1)
 
 

@@ -22,6 +22,7 @@ from techpact.commands.common import (
 from techpact.config import Settings
 from techpact.expectations.gate import CheckResult
 from techpact.reaper import start_reaper
+from techpact.runtime import quiet_known_failures
 from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandingError, LandingZone
 from techpact.transforms.catalog import CatalogError, load_catalog
@@ -113,6 +114,18 @@ def run(
     from techpact.flows.pipeline import run_pipeline
     from techpact.sources.cbs import CbsFetchError
     from techpact.sources.http import FetchError
+
+    quiet_known_failures(
+        (
+            QualityGateBlocked,
+            BuildError,
+            SourceFormatError,
+            LandingError,
+            CatalogError,
+            CbsFetchError,
+            FetchError,
+        )
+    )
 
     console.print(
         ("Building from" if offline else "Fetching CBS and DUO into, then building from")

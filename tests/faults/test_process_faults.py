@@ -1,4 +1,5 @@
-"""A run killed with SIGKILL at any point never harms what is published.
+"""Process faults: a run killed with SIGKILL at any point, two runs at once, readers of the
+published file, and kill -9 of `techpact run` itself.
 
 A real subprocess runs the steps the build-and-publish flow runs (clean up, build, validate,
 finalise, publish, under its run lock) and stops at one point, saying so on stdout; the test
@@ -14,14 +15,19 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import SAMPLE_LANDING
+from conftest import REPO_ROOT, SAMPLE_LANDING
+from fault_cases import KILL_POINTS
+from fault_record import observe
+from processes import cmdline, wait_for
 from test_publish import make_snapshot
 
 from techpact.config import Settings
+from techpact.reaper import _stat, descendants
 from techpact.warehouse.snapshots import SnapshotStore, read_published_snapshot_id
 
 RUN = textwrap.dedent(
@@ -115,14 +121,7 @@ RUN = textwrap.dedent(
     """
 )
 
-POINTS = [
-    "staging",
-    "validation",
-    "snapshot_write",
-    "snapshot_without_sidecar",
-    "before_rename",
-    "after_rename",
-]
+POINTS = [point for point, _ in KILL_POINTS]
 
 
 def run_until(settings: Settings, stop_at: str) -> subprocess.Popen[str]:
@@ -174,6 +173,7 @@ def test_a_run_killed_at_any_point_leaves_the_last_good_snapshot_published(
     store = SnapshotStore(settings)
     [good] = [r.snapshot_id for r in store.list()]
     published_before = settings.published_path.read_bytes()
+    started = time.monotonic()
 
     run = run_until(settings, stop_at)
     os.kill(run.pid, signal.SIGKILL)
@@ -205,11 +205,27 @@ def test_a_run_killed_at_any_point_leaves_the_last_good_snapshot_published(
     assert store.clean_up_interrupted() == []
     with duckdb.connect(str(settings.published_path), read_only=True) as con:
         assert con.execute("select count(*) from indicator_values").fetchone()[0] > 0
+    before = sha256_of(published_before)
+    observe(
+        f"kill-9-at-{stop_at}",
+        exit_code=0,  # the system survived: every check above held
+        output=f"killed with SIGKILL at {stop_at}; exit {run.returncode}",
+        seconds=time.monotonic() - started,
+        landing=settings.landing_dir,
+        published=None if stop_at == "after_rename" else (before, settings.published_path),
+    )
+
+
+def sha256_of(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def test_the_next_run_after_a_killed_one_cleans_up_publishes_and_leaves_nothing(
     settings: Settings,
 ) -> None:
+    started = time.monotonic()
     killed = run_until(settings, "snapshot_write")
     os.kill(killed.pid, signal.SIGKILL)
     killed.wait(timeout=30)
@@ -226,3 +242,146 @@ def test_the_next_run_after_a_killed_one_cleans_up_publishes_and_leaves_nothing(
     assert run.returncode == 0, run.stderr
     assert leftovers(settings) == set()
     assert read_published_snapshot_id(settings.published_path) == run.stdout.split()[-1]
+    observe(
+        "next-run-after-kill",
+        exit_code=run.returncode,
+        output=run.stdout + run.stderr,
+        seconds=time.monotonic() - started,
+        landing=settings.landing_dir,
+    )
+
+
+def start_run(settings: Settings) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", RUN, str(settings.data_dir), str(SAMPLE_LANDING), "never"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_runs_at_the_same_time_both_publish_one_after_the_other(settings: Settings) -> None:
+    store = SnapshotStore(settings)
+    started = time.monotonic()
+
+    runs = [start_run(settings), start_run(settings)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    finished = {out.split()[-1] for out, _ in outputs}
+    assert finished <= {r.snapshot_id for r in store.list()}
+    assert read_published_snapshot_id(settings.published_path) in finished
+    assert settings.published_path.read_bytes() == store.path_of(store.published_id()).read_bytes()
+    assert leftovers(settings) == set()
+    observe(
+        "concurrent-runs",
+        exit_code=max(run.returncode for run in runs),
+        output="".join(out + err for out, err in outputs),
+        seconds=time.monotonic() - started,
+        landing=settings.landing_dir,
+    )
+
+
+READER = textwrap.dedent(
+    """
+    import sys, time
+    import duckdb
+
+    con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "read_only")
+    query = (
+        "select (select count(*) from indicator_values), (select snapshot_id from snapshot_info)"
+    )
+    print("OPEN", *con.execute(query).fetchone(), flush=True)
+    sys.stdin.readline()  # the test says when the run is done
+    print("STILL", *con.execute(query).fetchone(), flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("mode", ["read_only", "read_write"])
+def test_a_reader_holding_the_published_file_open_does_not_stop_a_run(
+    settings: Settings, mode: str
+) -> None:
+    """A BI tool keeps the published file open (the duckdb CLI opens read-write by default) while
+    a run publishes: the run succeeds, the reader keeps its consistent view, and the next
+    connection sees the new snapshot."""
+    old = read_published_snapshot_id(settings.published_path)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(settings.published_path), mode],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdin is not None and reader.stdout is not None
+    opened = reader.stdout.readline().split()
+    assert opened[:1] == ["OPEN"], reader.stderr.read() if reader.stderr else ""
+    started = time.monotonic()
+
+    run = subprocess.run(
+        [sys.executable, "-c", RUN, str(settings.data_dir), str(SAMPLE_LANDING), "never"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    reader.stdin.write("done\n")
+    reader.stdin.flush()
+    still = reader.stdout.readline().split()
+    reader.wait(timeout=30)
+
+    assert run.returncode == 0, run.stderr
+    assert still == ["STILL", *opened[1:]]  # the reader's view did not change under it
+    new = read_published_snapshot_id(settings.published_path)
+    assert new == run.stdout.split()[-1] != old
+    observe(
+        f"{mode.replace('_', '-')}-reader",
+        exit_code=run.returncode,
+        output=run.stdout + run.stderr,
+        seconds=seconds,
+        landing=settings.landing_dir,
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_kill_9_of_a_run_leaves_no_temporary_prefect_server(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "TECHPACT_REAPER"))}
+    started = time.monotonic()
+    run = subprocess.Popen(
+        [
+            str(REPO_ROOT / ".venv" / "bin" / "techpact"),
+            "run",
+            "--offline",
+            "--landing-dir",
+            str(SAMPLE_LANDING),
+            "--data-dir",
+            str(tmp_path / "data"),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    servers: list[int] = []
+
+    def server_started() -> bool:
+        servers[:] = [p for p in descendants(run.pid) if "uvicorn" in cmdline(p)]
+        return bool(servers)
+
+    try:
+        assert wait_for(server_started, 120), "no temporary Prefect server started"
+        time.sleep(1.5)  # the reaper notes descendants every 0.5 s
+    finally:
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+
+    ended = wait_for(lambda: all(_stat(p) is None for p in servers), 20)
+    observe(
+        "kill-9-of-run",
+        exit_code=0,  # the system survived if no server is left
+        output=f"killed `techpact run` with SIGKILL; exit {run.returncode}",
+        seconds=time.monotonic() - started,
+        landing=SAMPLE_LANDING,
+        orphans=sum(_stat(p) is not None for p in servers),
+    )
+    assert ended, f"the temporary Prefect server {servers} outlived the killed run"
