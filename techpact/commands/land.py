@@ -9,6 +9,7 @@ import typer
 
 from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail, settings_for
 from techpact.sources import duo
+from techpact.sources.duo_check import check_duo_file
 from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandingError, LandingZone
 
@@ -36,7 +37,8 @@ def land_file(
     the format is recognised from the header, hbo or wo from the values, and the resource it
     lands as follows from both (a legacy hbo/wo student file counts all students under
     p01hoinges and first-years under p02ho1ejrs: its header is the same). A file that does not
-    parse is refused with the file, line and column named.
+    parse is refused with the file, line and column named. A large file is checked in pieces,
+    so memory stays near the file's own size.
     """
     settings = settings_for(data_dir)
     if source != "duo":
@@ -45,7 +47,7 @@ def land_file(
         raise fail(f"unknown DUO dataset {dataset!r}; one of: {', '.join(DUO_DATASETS)}", code=2)
     data = path.read_bytes()
     try:
-        parsed = duo.parse_duo_file(data, path.name, dataset=dataset)
+        parsed = check_duo_file(data, path.name, dataset=dataset)
     except duo.DatasetMismatchError as exc:
         raise fail(str(exc), code=2) from None
     except SourceFormatError as exc:
@@ -67,6 +69,6 @@ def land_file(
     skipped = f", {parsed.empty_records} empty record(s) skipped" if parsed.empty_records else ""
     console.print(
         f"{verb}: {landed.path} ({parsed.resource}, {parsed.format} format, "
-        f"{len(parsed.rows)} rows, {parsed.suppressed_cell_count} suppressed cells{skipped}, "
+        f"{parsed.row_count} rows, {parsed.suppressed_cell_count} suppressed cells{skipped}, "
         f"sha256 {landed.manifest.sha256[:12]}…)"
     )
