@@ -27,16 +27,15 @@ from techpact.sources.landing import LandingZone
 from techpact.transforms.catalog import load_catalog
 from techpact.warehouse.build import BuildResult, build_warehouse
 from techpact.warehouse.export import export_after_publish
-from techpact.warehouse.fingerprint import build_fingerprint
 from techpact.warehouse.regions import resolve_regions
 from techpact.warehouse.runs import RunRecord, record_run
 from techpact.warehouse.snapshots import (
-    SnapshotError,
     SnapshotRecord,
     SnapshotStore,
     accepted_checks,
     new_snapshot_id,
 )
+from techpact.warehouse.unchanged import current_fingerprint, published_if_unchanged
 
 
 class QualityGateBlocked(RuntimeError):
@@ -237,13 +236,9 @@ def build_and_publish(
     started_at = _now_iso()
     snapshot_id = new_snapshot_id()
     store = SnapshotStore(settings)
-    fingerprint = build_fingerprint(
-        LandingZone(settings.landing_dir),
-        load_catalog(),
-        pact_regions=resolve_regions(settings.pact_regions, LandingZone(settings.landing_dir)),
-    )
-    published = _published_record(store)
-    if not force and published is not None and published.build_fingerprint == fingerprint:
+    fingerprint = current_fingerprint(settings)
+    published = None if force else published_if_unchanged(settings, fingerprint)
+    if published is not None:
         logger.info(
             "Nothing new: snapshot %s was built from the same landed files and code",
             published.snapshot_id,
@@ -273,16 +268,6 @@ def build_and_publish(
             accept=tuple(accept or ()),
             accept_reason=accept_reason or "",
         )
-
-
-def _published_record(store: SnapshotStore) -> SnapshotRecord | None:
-    published_id = store.published_id()
-    if published_id is None:
-        return None
-    try:
-        return store.get(published_id)
-    except SnapshotError:
-        return None
 
 
 def _build_validate_publish(

@@ -14,6 +14,7 @@ from conftest import SAMPLE_LANDING
 from typer.testing import CliRunner
 
 from techpact.cli import app
+from techpact.flows import pipeline
 from techpact.sources.landing import LandingZone
 from techpact.transforms.catalog import load_catalog
 
@@ -148,13 +149,21 @@ def failure_event_emitted(timeout_s: float = 20) -> bool:
     return False
 
 
-def test_a_rerun_with_nothing_new_changes_nothing_and_force_rebuilds(published: Path) -> None:
+def no_flow_expected(**_: object) -> None:
+    raise AssertionError("a Prefect flow was started")
+
+
+def test_a_rerun_with_nothing_new_changes_nothing_and_force_rebuilds(
+    published: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     snapshots_before = sorted((published / "snapshots").glob("*.duckdb"))
     published_file = published / "published" / "techpact.duckdb"
     before = sha256(published_file)
     args = ["run", "--offline", "--landing-dir", str(SAMPLE_LANDING), "--data-dir", str(published)]
 
-    again = CliRunner().invoke(app, args)
+    with monkeypatch.context() as patched:  # "nothing new" is decided before any flow starts
+        patched.setattr(pipeline, "run_pipeline", no_flow_expected)
+        again = CliRunner().invoke(app, args)
 
     assert again.exit_code == 0, again.output
     assert "Nothing new" in again.output

@@ -31,6 +31,7 @@ from techpact.warehouse.regions import RegionError, region_table_landed, resolve
 
 if TYPE_CHECKING:
     from techpact.flows.pipeline import PipelineOutcome
+    from techpact.warehouse.snapshots import SnapshotRecord
 
 
 def run(
@@ -110,6 +111,9 @@ def run(
             check_landing_zone(LandingZone(settings.landing_dir), load_catalog())
         except (BuildError, LandingError, CatalogError) as exc:
             raise fail(str(exc)) from None
+        if not force and (unchanged := _published_if_nothing_new(settings)) is not None:
+            _print_nothing_new(settings, unchanged, offline=True)
+            return
     from techpact.flows.build import QualityGateBlocked
     from techpact.flows.pipeline import run_pipeline
     from techpact.sources.cbs import CbsFetchError
@@ -169,13 +173,7 @@ def run(
     build = outcome.build
     record = build.snapshot
     if build.status == "nothing_new":
-        console.print(
-            "[bold]Nothing new[/]: "
-            + ("" if offline else "no source changed upstream; ")
-            + "the landing zone and the code are as they were for snapshot "
-            + f"[bold]{record.snapshot_id}[/], which stays published ({settings.published_path})."
-        )
-        _print_dashboard(settings)
+        _print_nothing_new(settings, record, offline=offline)
         return
     console.print(
         f"[bold green]Published[/] snapshot [bold]{record.snapshot_id}[/]: "
@@ -200,6 +198,31 @@ def run(
         f"Snapshots: {settings.snapshots_dir}  (list them with "
         f"`techpact snapshots --data-dir {data_dir}`)"
     )
+
+
+def _published_if_nothing_new(settings: Settings) -> SnapshotRecord | None:
+    """The published snapshot when building now would give it again (same landed files and
+    code), decided before Prefect starts; its dashboard is written if it has none yet."""
+    from techpact.warehouse.snapshots import SnapshotStore
+    from techpact.warehouse.unchanged import current_fingerprint, published_if_unchanged
+
+    try:
+        unchanged = published_if_unchanged(settings, current_fingerprint(settings))
+    except (LandingError, CatalogError, RegionError):
+        return None  # the run reports it
+    if unchanged is not None and not (settings.dashboard_dir / "index.html").is_file():
+        SnapshotStore(settings).refresh_dashboard()  # published before there was a dashboard
+    return unchanged
+
+
+def _print_nothing_new(settings: Settings, record: SnapshotRecord, *, offline: bool) -> None:
+    console.print(
+        "[bold]Nothing new[/]: "
+        + ("" if offline else "no source changed upstream; ")
+        + "the landing zone and the code are as they were for snapshot "
+        + f"[bold]{record.snapshot_id}[/], which stays published ({settings.published_path})."
+    )
+    _print_dashboard(settings)
 
 
 def _print_dashboard(settings: Settings) -> None:
