@@ -6,6 +6,9 @@ there and is tested without Prefect.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -219,6 +222,7 @@ def build_and_publish(
     pact_regions: list[str] | None = None,
     accept: list[str] | None = None,
     accept_reason: str | None = None,
+    fetch_seconds: float | None = None,
 ) -> RunOutcome:
     """Build the warehouse from the landing zone, validate it, and publish it if it passed.
 
@@ -226,6 +230,7 @@ def build_and_publish(
     files and the same catalog, SQL and checks, unless ``force``. ``accept`` names critical
     checks whose failure is a known, intended change: with ``accept_reason`` they are
     recorded (run record, snapshot_info, publication log) and do not block this run.
+    ``fetch_seconds``: how long the fetch before it took, for the run record's stages.
     """
     logger = get_run_logger()
     settings = Settings.from_paths(
@@ -267,6 +272,7 @@ def build_and_publish(
             fingerprint,
             accept=tuple(accept or ()),
             accept_reason=accept_reason or "",
+            stages={} if fetch_seconds is None else {"fetch": round(fetch_seconds, 2)},
         )
 
 
@@ -278,11 +284,15 @@ def _build_validate_publish(
     *,
     accept: tuple[str, ...] = (),
     accept_reason: str = "",
+    stages: dict[str, float] | None = None,
 ) -> RunOutcome:
     logger = get_run_logger()
     logger.info("Building from landing zone %s", settings.landing_dir)
-    build = build_task(settings, snapshot_id)
-    validated = validate_task(settings, build, snapshot_id, accept, accept_reason)
+    stages = dict(stages or {})
+    with timed(stages, "build"):
+        build = build_task(settings, snapshot_id)
+    with timed(stages, "validate"):
+        validated = validate_task(settings, build, snapshot_id, accept, accept_reason)
     report = validated.report
 
     def run_record(status: str, published_id: str | None) -> RunRecord:
@@ -298,6 +308,7 @@ def _build_validate_publish(
             quality_results=report.to_records(),
             data_docs=str(validated.data_docs),
             accepted_checks=accepted_checks(report),
+            stage_seconds=stages,
         )
 
     if report.blocked:
@@ -312,9 +323,10 @@ def _build_validate_publish(
                 failure.failing_keys[:5],
             )
         raise QualityGateBlocked(report, snapshot_id, validated.data_docs)
-    record, published = publish_task(
-        settings, build, report, snapshot_id, started_at, fingerprint, validated.data_docs
-    )
+    with timed(stages, "publish"):
+        record, published = publish_task(
+            settings, build, report, snapshot_id, started_at, fingerprint, validated.data_docs
+        )
     record_run(settings, run_record("published", record.snapshot_id))
     logger.info("Published snapshot %s to %s", record.snapshot_id, published)
     return RunOutcome(
@@ -325,6 +337,16 @@ def _build_validate_publish(
         report=report,
         data_docs=validated.data_docs,
     )
+
+
+@contextmanager
+def timed(stages: dict[str, float], stage: str) -> Iterator[None]:
+    """Record the wall-clock seconds of the block as ``stages[stage]``."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        stages[stage] = round(time.perf_counter() - started, 2)
 
 
 def _now_iso() -> str:

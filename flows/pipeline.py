@@ -6,6 +6,7 @@ finds the published snapshot's fingerprint equal to its own: the run reports "no
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +81,7 @@ def run_pipeline(
     runner = fetch_task_runner(dask_address)
     cbs_flow = ingest_cbs if runner is None else ingest_cbs.with_options(task_runner=runner)
     duo_flow = ingest_duo if runner is None else ingest_duo.with_options(task_runner=runner)
+    fetch_started = time.perf_counter()
     if "cbs" in fetch:
         cbs = cbs_flow(
             data_dir=data_dir,
@@ -103,6 +105,7 @@ def run_pipeline(
         pact_regions=pact_regions,
         accept=accept,
         accept_reason=accept_reason,
+        fetch_seconds=time.perf_counter() - fetch_started if fetch else None,
     )
     outcome = PipelineOutcome(cbs=cbs, duo=duo, build=build)
     if build.status == "nothing_new":

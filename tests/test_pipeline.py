@@ -83,6 +83,9 @@ def test_run_publishes_the_sample_landing_zone_as_sample_data(published: Path) -
     assert indicators == {i.id for i in load_catalog().indicators}
     assert {"CR12", "NL01"} <= regions
     assert (published / "snapshots" / f"{snapshot_id}.duckdb").exists()
+    record = json.loads((published / "runs" / f"{snapshot_id}.json").read_text())
+    assert list(record["stage_seconds"]) == ["build", "publish", "validate"]  # sorted keys
+    assert all(seconds > 0 for seconds in record["stage_seconds"].values())
 
 
 def test_snapshots_command_lists_the_published_snapshot_as_sample(published: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -177,3 +178,16 @@ def test_nothing_to_show_is_an_error(data_dir: Path, args: list[str], message: s
 
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_the_duration_of_each_stage_is_shown_in_run_order(data_dir: Path) -> None:
+    settings = Settings.from_paths(data_dir)
+    record = run_record(PASSED_ID, "published", [PASSED_CHECK], "2026-11-29T10:00")
+    stages = {"publish": 0.3, "build": 1.0, "validate": 6.25, "fetch": 2.5}  # as JSON sorts them
+    record_run(settings, replace(record, stage_seconds=stages))
+
+    result = quality(data_dir)
+
+    assert "Stages (10.1 s): fetch 2.5 s, build 1.0 s, validate 6.2 s, publish 0.3 s" in (
+        result.output
+    )

@@ -57,6 +57,10 @@ def test_run_fetches_builds_and_a_second_run_reports_nothing_new(
     assert "Published" in first.output
     snapshots = sorted((tmp_path / "snapshots").glob("*.duckdb"))
     assert len(snapshots) == 1
+    [record] = (tmp_path / "runs").glob("*.json")
+    assert {"fetch", "build", "validate", "publish"} == set(
+        json.loads(record.read_text())["stage_seconds"]
+    )
     cbs_server.requests.clear()
 
     second = CliRunner().invoke(app, args, env=env)

@@ -19,6 +19,9 @@ from techpact.warehouse.lock import is_locked
 from techpact.warehouse.publications import fsync_directory
 from techpact.warehouse.snapshots import SNAPSHOT_ID, check_snapshot_id
 
+# The stages of a run, in the order they run (``RunRecord.stage_seconds``).
+STAGES = ("fetch", "build", "validate", "publish")
+
 
 @dataclass(frozen=True)
 class RunRecord:
@@ -35,6 +38,9 @@ class RunRecord:
     data_docs: str | None = None
     # Failed checks accepted for this run (techpact run --accept): check_name, reason.
     accepted_checks: list[dict[str, str]] = field(default_factory=list)
+    # Wall-clock seconds of each stage, in run order: fetch (online runs), build, validate,
+    # publish (a blocked run has none).
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def run_docs_dir(settings: Settings, run_id: str) -> Path:

@@ -14,7 +14,7 @@ from rich.text import Text
 from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail, settings_for
 from techpact.config import Settings
 from techpact.expectations.report import SAMPLE_DATA_NOTE, status_of, summary_rows
-from techpact.warehouse.runs import RunRecord, list_runs, run_docs_dir
+from techpact.warehouse.runs import STAGES, RunRecord, list_runs, run_docs_dir
 from techpact.warehouse.snapshots import SnapshotError, SnapshotStore, check_snapshot_id
 
 
@@ -51,6 +51,15 @@ def quality(
             (f"({len(records)} checks, {sum(not r['success'] for r in records)} failed)", ""),
         )
     )
+    stages = _stage_seconds(settings, run_id)
+    if stages:
+        total = sum(stages.values())
+        console.print(
+            Text(
+                f"Stages ({total:.1f} s): "
+                + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items())
+            )
+        )
     if is_sample_data:
         console.print(Text(SAMPLE_DATA_NOTE, style="bold yellow"), soft_wrap=True)
     table = Table(title="Quality checks")
@@ -93,6 +102,15 @@ def _load(settings: Settings, run_id: str | None) -> tuple[str, str, list[dict[s
         raise LookupError(f"no run record or snapshot {run_id} in {settings.data_dir}")
     records, is_sample_data = _snapshot_records(snapshot)
     return run_id, "published", records, is_sample_data
+
+
+def _stage_seconds(settings: Settings, run_id: str) -> dict[str, float]:
+    """How long each stage of a run took (its run record); empty for a snapshot without one."""
+    record = settings.runs_dir / f"{run_id}.json"
+    if not record.is_file():
+        return {}
+    seconds = json.loads(record.read_text("utf-8")).get("stage_seconds", {})
+    return {stage: seconds[stage] for stage in STAGES if stage in seconds}
 
 
 def _from_run(record: RunRecord) -> tuple[str, str, list[dict[str, Any]], bool]:
