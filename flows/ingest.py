@@ -8,8 +8,9 @@ then a summary artifact. The logic is ``techpact.sources.cbs.fetch_table`` and
 unchanged, or a DUO resource whose portal metadata is unchanged, downloads no data and is
 reported "unchanged".
 
-Each flow talks to one host, and runs at most ``MAX_FETCHES_PER_HOST`` fetch tasks at once: be
-polite to CBS and DUO.
+Each flow talks to one host, and runs at most ``max_fetches_per_host`` fetch tasks at once
+(``TECHPACT_HTTP_MAX_FETCHES_PER_HOST``, default 4): the waits overlap, and CBS and DUO are not
+hammered.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from techpact.config import Settings
+from techpact.config import HttpSettings, Settings
 from techpact.sources.cbs import TableFetch, fetch_table
 from techpact.sources.cbs_tables import load_cbs_tables
 from techpact.sources.ckan import DuoFetchError, ResourceFetch, fetch_duo, load_duo_datasets
@@ -32,9 +33,13 @@ from techpact.sources.landing import LandingZone
 
 FETCH_RETRIES = 2
 FETCH_RETRY_DELAY_S = 30
-MAX_FETCHES_PER_HOST = 2
 # HTTP statuses a later attempt may not get again (the HTTP layer retried them already).
 TRANSIENT_STATUSES = frozenset({408, 429})
+
+
+def host_task_runner() -> ThreadPoolTaskRunner:
+    """Threads for the fetch tasks of one host: ``HttpSettings.max_fetches_per_host``."""
+    return ThreadPoolTaskRunner(max_workers=HttpSettings.from_env().max_fetches_per_host)
 
 
 def may_heal(exc: BaseException) -> bool:
@@ -97,7 +102,7 @@ def fetch_cbs_table_task(settings: Settings, table_id: str, force: bool = False)
     return outcome
 
 
-@flow(name="ingest-cbs", task_runner=ThreadPoolTaskRunner(max_workers=MAX_FETCHES_PER_HOST))
+@flow(name="ingest-cbs", task_runner=host_task_runner())
 def ingest_cbs(
     data_dir: str,
     landing_dir: str | None = None,
@@ -172,7 +177,7 @@ def fetch_duo_dataset_task(
     return outcomes
 
 
-@flow(name="ingest-duo", task_runner=ThreadPoolTaskRunner(max_workers=MAX_FETCHES_PER_HOST))
+@flow(name="ingest-duo", task_runner=host_task_runner())
 def ingest_duo(
     data_dir: str,
     landing_dir: str | None = None,

@@ -13,8 +13,9 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.task_runners import TaskRunner
 
+from techpact.config import HttpSettings
 from techpact.flows.build import RunOutcome, build_and_publish, emit_failure_event
-from techpact.flows.ingest import MAX_FETCHES_PER_HOST, ingest_cbs, ingest_duo
+from techpact.flows.ingest import ingest_cbs, ingest_duo
 from techpact.sources.cbs import TableFetch
 from techpact.sources.ckan import ResourceFetch
 
@@ -36,7 +37,7 @@ def fetch_task_runner(dask_address: str | None) -> TaskRunner[Any] | None:
     """A Dask task runner for the fetch tasks (optional extra ``techpact[dask]``), or None for
     the default thread pool of each ingest flow.
 
-    ``local`` starts a temporary in-process Dask cluster of ``MAX_FETCHES_PER_HOST`` workers;
+    ``local`` starts a temporary in-process Dask cluster of ``max_fetches_per_host`` workers;
     anything else is the address of a running Dask scheduler (``tcp://host:8786``), whose
     workers share the fetching of many tables.
     """
@@ -47,7 +48,7 @@ def fetch_task_runner(dask_address: str | None) -> TaskRunner[Any] | None:
     if dask_address == "local":
         return DaskTaskRunner(
             cluster_kwargs={
-                "n_workers": MAX_FETCHES_PER_HOST,
+                "n_workers": HttpSettings.from_env().max_fetches_per_host,
                 "threads_per_worker": 1,
                 "processes": False,
             }

@@ -31,6 +31,9 @@ class HttpSettings:
     # A server's Retry-After is honoured up to this many seconds (a "come back tomorrow" must
     # not hold a scheduled run for a day; after the retries the fetch fails, naming the status).
     retry_after_max_s: float = 300.0
+    # How many fetches (CBS tables, DUO datasets) run at once against one host, in
+    # `techpact fetch` and `techpact run`: overlapping the waits without hammering CBS or DUO.
+    max_fetches_per_host: int = 4
     user_agent: str = "techpact/0.1 (Techniekpact indicator warehouse; open-source data pipeline)"
 
     @classmethod
@@ -52,6 +55,8 @@ class HttpSettings:
                 ) from None
             if value < 0:
                 raise ValueError(f"{name}={environ[name]!r} must not be negative")
+            if f.name == "max_fetches_per_host" and value < 1:
+                raise ValueError(f"{name}={environ[name]!r} must be at least 1")
             values[f.name] = value
         return cls(**values)  # type: ignore[arg-type]
 

@@ -78,6 +78,11 @@ class ReplayServer:
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
+        # Every reply waits this long first (a distant server); the most requests that were
+        # being answered at once is kept (a client's concurrency).
+        self.latency_s = 0.0
+        self.max_in_flight = 0
+        self._in_flight = 0
         self._routes: list[_Route] = []
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
@@ -145,9 +150,18 @@ class ReplayServer:
                     server.requests.append(
                         Recorded("GET", parts.path, query, dict(self.headers.items()))
                     )
-                reply = server._reply_for(parts.path, query)
-                if reply.delay_s:
-                    time.sleep(reply.delay_s)
+                    server._in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server._in_flight)
+                try:
+                    self._answer(parts.path, query)
+                finally:
+                    with server._lock:
+                        server._in_flight -= 1
+
+            def _answer(self, path: str, query: dict[str, str]) -> None:
+                reply = server._reply_for(path, query)
+                if reply.delay_s or server.latency_s:
+                    time.sleep(reply.delay_s + server.latency_s)
                 try:
                     self.send_response(reply.status)
                     self.send_header("Content-Type", reply.content_type)

@@ -14,6 +14,7 @@ from http_server import ReplayServer, running_server, serve_cbs_table
 from typer.testing import CliRunner
 
 from techpact.cli import app
+from techpact.config import HttpSettings
 
 pytestmark = pytest.mark.prefect
 
@@ -107,7 +108,7 @@ def test_the_dask_option_picks_a_local_cluster_or_a_scheduler_address() -> None:
     assert fetch_task_runner(None) is None
     local = fetch_task_runner("local")
     assert isinstance(local, DaskTaskRunner)
-    assert local.cluster_kwargs["n_workers"] == 2
+    assert local.cluster_kwargs["n_workers"] == HttpSettings().max_fetches_per_host
     remote = fetch_task_runner("tcp://127.0.0.1:8786")
     assert isinstance(remote, DaskTaskRunner)
     assert remote.address == "tcp://127.0.0.1:8786"

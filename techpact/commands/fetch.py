@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated
 
 import typer
@@ -18,8 +19,8 @@ from techpact.commands.common import (
     settings_for,
 )
 from techpact.config import Settings
-from techpact.sources.cbs import CbsFetchError, TableFetch, fetch_table
-from techpact.sources.cbs_tables import CbsTablesError, load_cbs_tables
+from techpact.sources.cbs import AnySpec, CbsFetchError, TableFetch, fetch_table
+from techpact.sources.cbs_tables import CbsTables, CbsTablesError, load_cbs_tables
 from techpact.sources.ckan import DuoDatasetsError, fetch_duo, load_duo_datasets
 from techpact.sources.http import FetchError, make_session
 from techpact.sources.landing import LandingError, LandingZone
@@ -67,10 +68,7 @@ def fetch(
     except KeyError as exc:
         known = ", ".join(t.id for t in tables.table)
         raise fail(f"table {exc.args[0]} is not in cbs_tables.toml ({known})", code=2) from None
-    session = make_session(settings.http)
     zone = LandingZone(settings.landing_dir)
-    outcomes: list[TableFetch] = []
-    failures: list[str] = []
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -79,25 +77,34 @@ def fetch(
     )
     with Progress(*columns, console=err_console, transient=True) as progress:
         bar = progress.add_task("CBS tables", total=len(specs))
-        for spec in specs:
+
+        def fetch_one(spec: AnySpec) -> TableFetch | str:
+            """One table's outcome, or the message of its failure."""
             progress.update(bar, description=f"fetch cbs {spec.id}")
             try:
-                outcomes.append(
-                    fetch_table(
-                        session,
-                        spec,
-                        zone,
-                        base_url=settings.cbs_base_url,
-                        http=settings.http,
-                        force=force,
-                        progress=lambda step: progress.update(bar, description=step),
-                        pact_regions=settings.pact_regions,
-                        tables=tables,
-                    )
+                return fetch_table(
+                    make_session(settings.http),  # a session per thread
+                    spec,
+                    zone,
+                    base_url=settings.cbs_base_url,
+                    http=settings.http,
+                    force=force,
+                    progress=lambda step: progress.update(bar, description=step),
+                    pact_regions=settings.pact_regions,
+                    tables=tables,
                 )
             except (CbsFetchError, LandingError) as exc:
-                failures.append(str(exc))
-            progress.advance(bar)
+                return str(exc)
+            finally:
+                progress.advance(bar)
+
+        # The region table first: the data tables' regions are resolved against it.
+        first, rest = region_table_first(specs, tables)
+        results = [fetch_one(spec) for spec in first]
+        with ThreadPoolExecutor(max_workers=settings.http.max_fetches_per_host) as pool:
+            results += pool.map(fetch_one, rest)
+    outcomes = [r for r in results if isinstance(r, TableFetch)]
+    failures = [r for r in results if isinstance(r, str)]
     _print_outcomes(outcomes)
     for message in failures:
         err_console.print(f"[bold red]failed:[/] {message}", highlight=False, soft_wrap=True)
@@ -117,13 +124,21 @@ def _fetch_duo(settings: Settings, datasets: list[str] | None, *, force: bool = 
         raise fail(f"dataset(s) {unknown} not in duo_datasets.toml ({sorted(known)})", code=2)
     with Progress(TextColumn("{task.description}"), console=err_console, transient=True) as bar:
         step = bar.add_task("DUO")
+        ids = datasets or list(dict.fromkeys([*(d.id for d in config.dataset), *known]))
+        with ThreadPoolExecutor(max_workers=settings.http.max_fetches_per_host) as pool:
+            futures = [
+                pool.submit(
+                    fetch_duo,
+                    settings,
+                    datasets=config,
+                    only={dataset_id},
+                    progress=lambda text: bar.update(step, description=text),
+                    force=force,
+                )
+                for dataset_id in ids
+            ]
         try:
-            outcomes = fetch_duo(
-                settings,
-                only=set(datasets) if datasets else None,
-                progress=lambda text: bar.update(step, description=text),
-                force=force,
-            )
+            outcomes = [outcome for future in futures for outcome in future.result()]
         except FetchError as exc:
             raise fail(str(exc)) from None
     table = Table(title="DUO files")
@@ -143,6 +158,15 @@ def _fetch_duo(settings: Settings, datasets: list[str] | None, *, force: bool = 
     console.print(f"Landing zone: {settings.landing_dir}")
     if failed:
         raise typer.Exit(1)
+
+
+def region_table_first(
+    specs: list[AnySpec], tables: CbsTables
+) -> tuple[list[AnySpec], list[AnySpec]]:
+    """(the region table, if asked for; the other tables), in the order asked."""
+    region_id = tables.region_table.id.lower() if tables.region_table else None
+    first = [spec for spec in specs if spec.id.lower() == region_id]
+    return first, [spec for spec in specs if spec not in first]
 
 
 def _print_outcomes(outcomes: list[TableFetch]) -> None:

@@ -5,9 +5,12 @@ case held."""
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 
 from fault_cases import CASES
 from fault_record import MEASURED_END, MEASURED_START, RELIABILITY_DOC
+
+from techpact.config import HttpSettings
 
 
 def measured_rows() -> list[list[str]]:
@@ -38,3 +41,10 @@ def test_the_doc_says_how_many_cases_were_tried() -> None:
     text = RELIABILITY_DOC.read_text()
     assert f"{len(CASES)} of {len(CASES)} fault cases tried" in text
     assert "published file changed: 0; partial files: 0; orphans: 0" in text
+
+
+def test_every_http_setting_is_in_the_settings_table() -> None:
+    doc = RELIABILITY_DOC.read_text(encoding="utf-8")
+    for setting in fields(HttpSettings):
+        if setting.name != "user_agent":
+            assert f"`TECHPACT_HTTP_{setting.name.upper()}`" in doc, setting.name
