@@ -42,20 +42,20 @@ period_type = "school_year"
 breakdowns = ["sex"]
 '''
 MODEL = """
--- HBO students outside technology: all students minus technology students, by location.
-with enrolment as (
-    select * from int_hbo_enrolment_by_region
-)
-
+-- HBO students outside technology: all students minus those in CROHO sector TECHNIEK, by
+-- programme location (cells located, flagged and summed by macros/sum_cells_by_region.sql).
 select
-    enrolment.region_code,
-    enrolment.period,
-    enrolment.period_type,
-    enrolment.sex,
-    (enrolment.student_count - enrolment.technology_student_count)::double as value,
-    enrolment.suppressed_cell_count,
-    enrolment.source_sha256
-from enrolment
+    region_code,
+    period,
+    period_type,
+    breakdown as sex,
+    (total_count - technology_count)::double as value,
+    suppressed_cell_count,
+    source_sha256
+from sum_cells_by_region(
+    'stg_duo__hbo_enrolment_by_sex', study_year, 'school_year', student_count,
+    croho_sector = 'TECHNIEK', breakdown_by := sex
+)
 """
 
 

@@ -9,7 +9,7 @@ select
     enrolment.period,
     enrolment.period_type,
     enrolment.sex,
-    enrolment.technology_student_count::double as value,
+    enrolment.technology_count::double as value,
     enrolment.technology_suppressed_cell_count as suppressed_cell_count,
     enrolment.source_sha256
 from enrolment

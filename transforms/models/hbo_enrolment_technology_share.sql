@@ -10,8 +10,8 @@ select
     enrolment.period,
     enrolment.period_type,
     enrolment.sex,
-    enrolment.technology_student_count / nullif(enrolment.student_count, 0) as value,
+    enrolment.technology_count / nullif(enrolment.total_count, 0) as value,
     enrolment.suppressed_cell_count,
     enrolment.source_sha256
 from enrolment
-where enrolment.student_count > 0
+where enrolment.total_count > 0

@@ -10,7 +10,7 @@ select
     enrolment.period,
     enrolment.period_type,
     enrolment.sex,
-    enrolment.student_count::double as value,
+    enrolment.total_count::double as value,
     enrolment.suppressed_cell_count,
     enrolment.source_sha256
 from enrolment

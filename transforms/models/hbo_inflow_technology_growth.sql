@@ -21,8 +21,8 @@ paired as (
         this_year.period,
         this_year.period_type,
         this_year.sex,
-        this_year.technology_student_count as technology_count,
-        previous_year.technology_student_count as previous_technology_count,
+        this_year.technology_count as technology_count,
+        previous_year.technology_count as previous_technology_count,
         this_year.technology_suppressed_cell_count
             + previous_year.technology_suppressed_cell_count as suppressed_cell_count,
         this_year.source_sha256 || ',' || previous_year.source_sha256 as source_sha256
@@ -39,8 +39,8 @@ paired_by_institution as (
         this_year.institution,
         this_year.period,
         this_year.period_type,
-        this_year.technology_student_count as technology_count,
-        previous_year.technology_student_count as previous_technology_count,
+        this_year.technology_count as technology_count,
+        previous_year.technology_count as previous_technology_count,
         this_year.technology_suppressed_cell_count
             + previous_year.technology_suppressed_cell_count as suppressed_cell_count,
         this_year.source_sha256 || ',' || previous_year.source_sha256 as source_sha256

@@ -9,8 +9,8 @@ select
     graduates.region_code,
     graduates.period,
     graduates.period_type,
-    graduates.technical_graduate_count / graduates.graduate_count as value,
+    graduates.technology_count / graduates.total_count as value,
     graduates.suppressed_cell_count,
     graduates.source_sha256
 from graduates
-where graduates.graduate_count > 0
+where graduates.total_count > 0

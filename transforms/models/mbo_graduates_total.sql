@@ -9,7 +9,7 @@ select
     graduates.region_code,
     graduates.period,
     graduates.period_type,
-    graduates.graduate_count::double as value,
+    graduates.total_count::double as value,
     graduates.suppressed_cell_count,
     graduates.source_sha256
 from graduates

@@ -9,7 +9,7 @@ select
     graduates.region_code,
     graduates.period,
     graduates.period_type,
-    graduates.technical_graduate_count::double as value,
-    graduates.technical_suppressed_cell_count as suppressed_cell_count,
+    graduates.technology_count::double as value,
+    graduates.technology_suppressed_cell_count as suppressed_cell_count,
     graduates.source_sha256
 from graduates

@@ -10,8 +10,8 @@ select
     graduates.period,
     graduates.period_type,
     graduates.sex,
-    graduates.technology_student_count / nullif(graduates.student_count, 0) as value,
+    graduates.technology_count / nullif(graduates.total_count, 0) as value,
     graduates.suppressed_cell_count,
     graduates.source_sha256
 from graduates
-where graduates.student_count > 0
+where graduates.total_count > 0

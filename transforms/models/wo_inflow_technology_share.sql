@@ -10,8 +10,8 @@ select
     inflow.period,
     inflow.period_type,
     inflow.sex,
-    inflow.technology_student_count / nullif(inflow.student_count, 0) as value,
+    inflow.technology_count / nullif(inflow.total_count, 0) as value,
     inflow.suppressed_cell_count,
     inflow.source_sha256
 from inflow
-where inflow.student_count > 0
+where inflow.total_count > 0
