@@ -43,18 +43,12 @@ breakdowns = ["sex"]
 '''
 MODEL = """
 -- HBO students outside technology: all students minus those in CROHO sector TECHNIEK, by
--- programme location (cells located, flagged and summed by macros/sum_cells_by_region.sql).
-select
-    region_code,
-    period,
-    period_type,
-    breakdown as sex,
-    (total_count - technology_count)::double as value,
-    suppressed_cell_count,
-    source_sha256
-from sum_cells_by_region(
-    'stg_duo__hbo_enrolment_by_sex', study_year, 'school_year', student_count,
-    croho_sector = 'TECHNIEK', breakdown_by := sex
+-- programme location.
+-- Grain: region x school year x sex.
+select * from indicator_figure(
+    'int_hbo_enrolment_by_region',
+    (total_count - technology_count)::double,
+    suppressed_cell_count
 )
 """
 
