@@ -7,7 +7,8 @@ per published table its columns with their types, its row count and a sha256 ove
 sorted order (floats written exactly, with ``repr``).
 
 A change that is meant to change published rows (new sample data, a corrected model) rewrites
-them, and the diff of the JSON file is then reviewed:
+them (both builds; the real-file one needs ../shared/samples), and the diff of the JSON file
+is then reviewed:
 
     .venv/bin/pytest -q tests/test_model_fingerprints.py --update-model-fingerprints
 """
@@ -66,34 +67,36 @@ def build_fingerprints(path: Path, landing: LandingZone, catalog: Catalog) -> di
         return {table: table_fingerprint(con, table) for table in tables}
 
 
-@pytest.fixture(scope="module")
-def current(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
-    root = tmp_path_factory.mktemp("fingerprints")
+def sample_build(root: Path) -> dict[str, object]:
+    """The bundled sample landing zone (generated sample data), every indicator."""
+    return build_fingerprints(root / "sample.duckdb", LandingZone(SAMPLE_LANDING), load_catalog())
+
+
+def real_duo_build(root: Path) -> dict[str, object]:
+    """The real DUO files of ../shared/samples, every indicator they can feed."""
     real = real_landing(root / "real_landing")
-    return {
-        "sample_landing": build_fingerprints(
-            root / "sample.duckdb", LandingZone(SAMPLE_LANDING), load_catalog()
-        ),
-        "shared_samples_duo": build_fingerprints(
-            root / "real.duckdb", real, computable(load_catalog(), real)
-        ),
-    }
+    return build_fingerprints(root / "real.duckdb", real, computable(load_catalog(), real))
 
 
+BUILDS = {"sample_landing": sample_build, "shared_samples_duo": real_duo_build}
+
+
+@pytest.mark.parametrize("build", sorted(BUILDS))
 def test_published_tables_match_their_recorded_fingerprints(
-    current: dict[str, dict[str, object]], request: pytest.FixtureRequest
+    build: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
+    current = BUILDS[build](tmp_path)
+    recorded = json.loads(FINGERPRINTS.read_text("utf-8")) if FINGERPRINTS.exists() else {}
     if request.config.getoption("--update-model-fingerprints"):
-        FINGERPRINTS.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", "utf-8")
-    recorded = json.loads(FINGERPRINTS.read_text("utf-8"))
-    assert set(current) == set(recorded)
-    for build, tables in recorded.items():
-        assert set(current[build]) == set(tables), f"{build}: published tables differ"
-        for table, fingerprint in tables.items():
-            assert current[build][table] == fingerprint, (
-                f"{build}: published table {table} changed (if meant, rerun with "
-                "--update-model-fingerprints and review the diff)"
-            )
+        recorded[build] = current
+        FINGERPRINTS.write_text(json.dumps(recorded, indent=2, sort_keys=True) + "\n", "utf-8")
+    assert build in recorded, f"no fingerprints of {build}: run with --update-model-fingerprints"
+    assert set(current) == set(recorded[build]), f"{build}: the published tables differ"
+    for table, fingerprint in recorded[build].items():
+        assert current[table] == fingerprint, (
+            f"{build}: published table {table} changed (if that is meant, rerun with "
+            "--update-model-fingerprints and review the diff)"
+        )
 
 
 def test_a_changed_row_changes_the_fingerprint() -> None:
