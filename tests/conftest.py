@@ -39,6 +39,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/fixtures/indicators/<id>.toml from a build of sample/landing",
     )
+    parser.addoption(
+        "--update-model-fingerprints",
+        action="store_true",
+        help="rewrite tests/contract/model_fingerprints.json from builds of sample/landing and "
+        "the real DUO files in ../shared/samples",
+    )
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:

@@ -42,20 +42,14 @@ period_type = "school_year"
 breakdowns = ["sex"]
 '''
 MODEL = """
--- HBO students outside technology: all students minus technology students, by location.
-with enrolment as (
-    select * from int_hbo_enrolment_by_region
+-- HBO students outside technology: all students minus those in CROHO sector TECHNIEK, by
+-- programme location.
+-- Grain: region x school year x sex.
+select * from indicator_figure(
+    'int_hbo_enrolment_by_region',
+    (total_count - technology_count)::double,
+    suppressed_cell_count
 )
-
-select
-    enrolment.region_code,
-    enrolment.period,
-    enrolment.period_type,
-    enrolment.sex,
-    (enrolment.student_count - enrolment.technology_student_count)::double as value,
-    enrolment.suppressed_cell_count,
-    enrolment.source_sha256
-from enrolment
 """
 
 

@@ -22,6 +22,13 @@ from techpact.sources.cbs_regions import (
     read_seed_text,
 )
 from techpact.transforms.catalog import BREAKDOWN_COLUMNS, Catalog
+from techpact.transforms.dependencies import (
+    DependencyError,
+    Macro,
+    macro_order,
+    parse_macro,
+    references,
+)
 
 _MODEL_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -62,7 +69,9 @@ def model_names(folder: str, prefix: str = "") -> list[str]:
 
 
 def materialise(con: duckdb.DuckDBPyConnection, folder: str, name: str) -> None:
+    """Build one model as a table; the table macros it may call are defined first."""
     sql = read_model_sql(folder, name)
+    define_macros(con)
     try:
         con.execute(f'create or replace table "{name}" as {sql}')
     except duckdb.Error as exc:
@@ -103,29 +112,52 @@ def load_region_seed(con: duckdb.DuckDBPyConnection) -> None:
     write_region_table(con, parse_region_seed(read_seed_text()))
 
 
-_REFERENCE = re.compile(r"\b(?:from|join)\s+\"?([a-z][a-z0-9_]*)\"?", re.IGNORECASE)
-
-
 def model_folder(name: str) -> str:
     return "staging" if name.startswith("stg_") else "models"
 
 
-def references(sql: str) -> set[str]:
-    """Tables a model reads: the identifiers after ``from`` and ``join``."""
-    return {match.lower() for match in _REFERENCE.findall(_strip_comments(sql))}
+def load_macros() -> dict[str, Macro]:
+    """The table macros of ``transforms/macros/``, by name (a file holds the macro it names)."""
+    macros = {}
+    for name in model_names("macros"):
+        origin = f"macros/{name}.sql"
+        try:
+            macro = parse_macro(read_model_sql("macros", name), origin=origin)
+        except DependencyError as exc:
+            raise TransformError(str(exc)) from exc
+        if macro.name != name:
+            raise TransformError(f"{origin} defines macro {macro.name!r}, not {name!r}")
+        macros[name] = macro
+    return macros
 
 
-def _strip_comments(sql: str) -> str:
-    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+def define_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the table macros on ``con`` (temporary: they are not part of any build file)."""
+    macros = load_macros()
+    for name in macro_order(macros):
+        try:
+            con.execute(read_model_sql("macros", name))
+        except duckdb.Error as exc:
+            raise TransformError(f"macros/{name}.sql failed: {exc}") from exc
+
+
+def model_references(name: str, macros: dict[str, Macro]) -> set[str]:
+    """The tables model ``name`` reads (its CTEs left out, through the macros it calls)."""
+    origin = f"{model_folder(name)}/{name}.sql"
+    try:
+        return references(read_model_sql(model_folder(name), name), macros, origin=origin)
+    except DependencyError as exc:
+        raise TransformError(str(exc)) from exc
 
 
 def build_order(targets: list[str], available: set[str]) -> list[str]:
     """The models needed for ``targets``, dependencies first.
 
-    A reference is either a table that already exists (``available``: seeds, raw tables), a CTE
-    of the model itself, or another model file, which is then built first.
+    A reference (see ``transforms/dependencies.py``) is either a table that already exists
+    (``available``: seeds, raw tables) or another model file, which is then built first.
     """
     known = set(model_names("staging")) | set(model_names("models"))
+    macros = load_macros()
     order: list[str] = []
     visiting: set[str] = set()
 
@@ -141,9 +173,7 @@ def build_order(targets: list[str], available: set[str]) -> list[str]:
         if name in visiting:
             raise TransformError(f"models depend on each other in a cycle through {name}")
         visiting.add(name)
-        sql = read_model_sql(model_folder(name), name)
-        ctes = set(re.findall(r"\b([a-z][a-z0-9_]*)\s+as\s*\(", _strip_comments(sql), re.I))
-        for ref in sorted(references(sql) - ctes - {name}):
+        for ref in sorted(model_references(name, macros) - {name}):
             visit(ref, f"{model_folder(name)}/{name}.sql")
         visiting.discard(name)
         order.append(name)

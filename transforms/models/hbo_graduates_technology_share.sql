@@ -1,17 +1,9 @@
 -- Share of HBO graduates in CROHO sector TECHNIEK among all HBO graduates, by programme location.
 -- Numerator and denominator are summed over the region first, then divided.
 -- Grain: region x diploma year.
-with graduates as (
-    select * from int_hbo_graduates_by_region
+select * from indicator_figure(
+    'int_hbo_graduates_by_region',
+    technology_count / nullif(total_count, 0),
+    suppressed_cell_count,
+    present_if := total_count > 0
 )
-
-select
-    graduates.region_code,
-    graduates.period,
-    graduates.period_type,
-    graduates.sex,
-    graduates.technology_student_count / nullif(graduates.student_count, 0) as value,
-    graduates.suppressed_cell_count,
-    graduates.source_sha256
-from graduates
-where graduates.student_count > 0

@@ -15,38 +15,49 @@ by_institution as (
     select * from int_hbo_inflow_by_institution
 ),
 
+-- All institutions at the region's locations by sex, and each institution for all sexes.
+counts as (
+    select
+        inflow.region_code,
+        inflow.sex,
+        'total' as institution,
+        inflow.period,
+        inflow.period_type,
+        inflow.study_year,
+        inflow.technology_count,
+        inflow.technology_suppressed_cell_count,
+        inflow.source_sha256
+    from inflow
+    union all
+    select
+        by_institution.region_code,
+        'total' as sex,
+        by_institution.institution,
+        by_institution.period,
+        by_institution.period_type,
+        by_institution.study_year,
+        by_institution.technology_count,
+        by_institution.technology_suppressed_cell_count,
+        by_institution.source_sha256
+    from by_institution
+),
+
 paired as (
     select
         this_year.region_code,
         this_year.period,
         this_year.period_type,
         this_year.sex,
-        this_year.technology_student_count as technology_count,
-        previous_year.technology_student_count as previous_technology_count,
+        this_year.institution,
+        this_year.technology_count,
+        previous_year.technology_count as previous_technology_count,
         this_year.technology_suppressed_cell_count
             + previous_year.technology_suppressed_cell_count as suppressed_cell_count,
         this_year.source_sha256 || ',' || previous_year.source_sha256 as source_sha256
-    from inflow as this_year
-    inner join inflow as previous_year
+    from counts as this_year
+    inner join counts as previous_year
         on previous_year.region_code = this_year.region_code
         and previous_year.sex = this_year.sex
-        and previous_year.study_year = this_year.study_year - 1
-),
-
-paired_by_institution as (
-    select
-        this_year.region_code,
-        this_year.institution,
-        this_year.period,
-        this_year.period_type,
-        this_year.technology_student_count as technology_count,
-        previous_year.technology_student_count as previous_technology_count,
-        this_year.technology_suppressed_cell_count
-            + previous_year.technology_suppressed_cell_count as suppressed_cell_count,
-        this_year.source_sha256 || ',' || previous_year.source_sha256 as source_sha256
-    from by_institution as this_year
-    inner join by_institution as previous_year
-        on previous_year.region_code = this_year.region_code
         and previous_year.institution = this_year.institution
         and previous_year.study_year = this_year.study_year - 1
 )
@@ -56,22 +67,9 @@ select
     paired.period,
     paired.period_type,
     paired.sex,
-    'total' as institution,
+    paired.institution,
     paired.technology_count / paired.previous_technology_count - 1 as value,
     paired.suppressed_cell_count,
     paired.source_sha256
 from paired
 where paired.previous_technology_count > 0
-union all
-select
-    paired_by_institution.region_code,
-    paired_by_institution.period,
-    paired_by_institution.period_type,
-    'total' as sex,
-    paired_by_institution.institution,
-    paired_by_institution.technology_count / paired_by_institution.previous_technology_count - 1
-        as value,
-    paired_by_institution.suppressed_cell_count,
-    paired_by_institution.source_sha256
-from paired_by_institution
-where paired_by_institution.previous_technology_count > 0

@@ -1,17 +1,9 @@
 -- Share of HBO first-years in CROHO sector TECHNIEK among all HBO first-years, by programme location.
 -- Numerator and denominator are summed over the region first, then divided.
 -- Grain: region x school year.
-with inflow as (
-    select * from int_hbo_inflow_by_region
+select * from indicator_figure(
+    'int_hbo_inflow_by_region',
+    technology_count / nullif(total_count, 0),
+    suppressed_cell_count,
+    present_if := total_count > 0
 )
-
-select
-    inflow.region_code,
-    inflow.period,
-    inflow.period_type,
-    inflow.sex,
-    inflow.technology_student_count / nullif(inflow.student_count, 0) as value,
-    inflow.suppressed_cell_count,
-    inflow.source_sha256
-from inflow
-where inflow.student_count > 0

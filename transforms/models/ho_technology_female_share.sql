@@ -13,11 +13,11 @@ wo as (
 
 both_sectors as (
     select hbo.region_code, hbo.period, hbo.period_type, hbo.sex,
-        hbo.technology_student_count, hbo.technology_suppressed_cell_count, hbo.source_sha256
+        hbo.technology_count, hbo.technology_suppressed_cell_count, hbo.source_sha256
     from hbo
     union all
     select wo.region_code, wo.period, wo.period_type, wo.sex,
-        wo.technology_student_count, wo.technology_suppressed_cell_count, wo.source_sha256
+        wo.technology_count, wo.technology_suppressed_cell_count, wo.source_sha256
     from wo
 ),
 
@@ -26,9 +26,9 @@ summed as (
         both_sectors.region_code,
         both_sectors.period,
         both_sectors.period_type,
-        sum(both_sectors.technology_student_count) filter (where both_sectors.sex = 'female')
+        sum(both_sectors.technology_count) filter (where both_sectors.sex = 'female')
             as female_count,
-        sum(both_sectors.technology_student_count) filter (where both_sectors.sex = 'total')
+        sum(both_sectors.technology_count) filter (where both_sectors.sex = 'total')
             as total_count,
         sum(both_sectors.technology_suppressed_cell_count)
             filter (where both_sectors.sex = 'total')::bigint as suppressed_cell_count,

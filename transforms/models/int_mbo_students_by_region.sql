@@ -1,91 +1,74 @@
--- MBO students by institution place, summed to every region the place belongs to, with the
--- technical sectorkamer ('techniek en gebouwde omgeving') broken down by level and path.
+-- MBO students by institution place, summed to every region the place belongs to and to
+-- Nederland (macros/sum_cells_by_region.sql; the gemeente of a place: see
+-- stg_duo__mbo_students_by_qualification), with the technical sectorkamer ('techniek en
+-- gebouwde omgeving') broken down by level and path.
 -- Counts of all students sum only the rows that make a year's all-sexes total
 -- (is_counted_in_total: DUO's TOTAAL where the file has it, else MAN + VROUW), so no student is
 -- counted twice; the women's share divides the female rows by the male + female rows.
 -- Grain: one row per region x school year.
--- Regions: each gemeente the place matched (see stg_duo__mbo_students_by_qualification), its
--- COROP and province, and Nederland (NL01, every row). Suppressed (blank) cells add nothing;
--- how many went into each sum is counted.
 with students as (
     select * from stg_duo__mbo_students_by_qualification
 ),
 
-rollup as (
-    select * from int_region_rollup
-),
-
-located as (
-    select rows.*, rollup.region_code
-    from students as rows
-    inner join rollup on rollup.gemeente_code = rows.gemeente_code
+-- Each group of cells that is summed, as a breakdown of its own (a cell can be in several).
+cell_groups as (
+    select students.*, 'counted' as cell_group from students
+    where students.is_counted_in_total
     union all
-    select rows.*, 'NL01' as region_code
-    from students as rows
-),
-
-flagged as (
-    select
-        located.*,
-        located.is_counted_in_total
-        and located.sectorkamer = 'techniek en gebouwde omgeving' as is_technical,
-        located.sex in ('male', 'female')
-        and located.sectorkamer = 'techniek en gebouwde omgeving' as is_technical_by_sex
-    from located
+    select students.*, 'level' || students.level from students
+    where students.is_counted_in_total and students.level in ('2', '3', '4')
+    union all
+    select students.*, 'bbl' from students
+    where students.is_counted_in_total and students.study_path = 'BBL'
+    union all
+    select students.*, 'by_sex' from students
+    where students.sex in ('male', 'female')
+    union all
+    select students.*, 'female' from students
+    where students.sex = 'female'
 ),
 
 summed as (
+    select * from sum_cells_by_region(
+        'cell_groups', study_year, 'school_year', student_count,
+        sectorkamer = 'techniek en gebouwde omgeving', breakdown_by := cell_group,
+        dataset_of := source_dataset
+    )
+),
+
+pivoted as (
     select
-        flagged.region_code,
-        flagged.study_year,
-        coalesce(sum(flagged.student_count) filter (where flagged.is_technical), 0)
+        summed.region_code,
+        summed.period,
+        summed.period_type,
+        summed.period_year as study_year,
+        coalesce(max(summed.technology_count) filter (where summed.breakdown = 'counted'), 0)
             as technical_student_count,
-        coalesce(sum(flagged.student_count) filter (
-            where flagged.is_technical and flagged.level = '2'), 0) as technical_level2_count,
-        coalesce(sum(flagged.student_count) filter (
-            where flagged.is_technical and flagged.level = '3'), 0) as technical_level3_count,
-        coalesce(sum(flagged.student_count) filter (
-            where flagged.is_technical and flagged.level = '4'), 0) as technical_level4_count,
-        coalesce(sum(flagged.student_count) filter (
-            where flagged.is_technical and flagged.study_path = 'BBL'), 0)
+        coalesce(max(summed.technology_count) filter (where summed.breakdown = 'level2'), 0)
+            as technical_level2_count,
+        coalesce(max(summed.technology_count) filter (where summed.breakdown = 'level3'), 0)
+            as technical_level3_count,
+        coalesce(max(summed.technology_count) filter (where summed.breakdown = 'level4'), 0)
+            as technical_level4_count,
+        coalesce(max(summed.technology_count) filter (where summed.breakdown = 'bbl'), 0)
             as technical_bbl_count,
-        count(*) filter (where flagged.is_technical and flagged.is_suppressed)
-            as technical_suppressed_cell_count,
-        coalesce(sum(flagged.student_count) filter (
-            where flagged.is_technical_by_sex and flagged.sex = 'female'), 0)
+        coalesce(max(summed.technology_suppressed_cell_count)
+            filter (where summed.breakdown = 'counted'), 0) as technical_suppressed_cell_count,
+        coalesce(max(summed.technology_count) filter (where summed.breakdown = 'female'), 0)
             as technical_female_count,
-        coalesce(sum(flagged.student_count) filter (where flagged.is_technical_by_sex), 0)
+        coalesce(max(summed.technology_count) filter (where summed.breakdown = 'by_sex'), 0)
             as technical_male_female_count,
-        count(*) filter (where flagged.is_technical_by_sex and flagged.is_suppressed)
+        coalesce(max(summed.technology_suppressed_cell_count)
+            filter (where summed.breakdown = 'by_sex'), 0)
             as technical_by_sex_suppressed_cell_count,
-        coalesce(sum(flagged.student_count) filter (where flagged.is_counted_in_total), 0)
+        coalesce(max(summed.total_count) filter (where summed.breakdown = 'counted'), 0)
             as student_count,
-        count(*) filter (where flagged.is_counted_in_total and flagged.is_suppressed)
+        coalesce(max(summed.suppressed_cell_count) filter (where summed.breakdown = 'counted'), 0)
             as suppressed_cell_count,
-        string_agg(distinct flagged.source_sha256, ',' order by flagged.source_sha256)
-            filter (where flagged.is_counted_in_total) as source_sha256,
-        string_agg(distinct flagged.source_dataset, ',' order by flagged.source_dataset)
-            filter (where flagged.is_counted_in_total) as source_dataset
-    from flagged
-    group by flagged.region_code, flagged.study_year
+        max(summed.source_sha256) filter (where summed.breakdown = 'counted') as source_sha256,
+        max(summed.source_dataset) filter (where summed.breakdown = 'counted') as source_dataset
+    from summed
+    group by summed.region_code, summed.period, summed.period_type, summed.period_year
 )
 
-select
-    summed.region_code,
-    summed.study_year::varchar || '/' || right((summed.study_year + 1)::varchar, 2) as period,
-    'school_year' as period_type,
-    summed.study_year,
-    summed.technical_student_count,
-    summed.technical_level2_count,
-    summed.technical_level3_count,
-    summed.technical_level4_count,
-    summed.technical_bbl_count,
-    summed.technical_suppressed_cell_count,
-    summed.technical_female_count,
-    summed.technical_male_female_count,
-    summed.technical_by_sex_suppressed_cell_count,
-    summed.student_count,
-    summed.suppressed_cell_count,
-    summed.source_sha256,
-    summed.source_dataset
-from summed
+select * from pivoted

@@ -1,17 +1,8 @@
 -- Share of jobs of employees in SBI C Industrie among all jobs, by workplace region (0..1).
 -- Grain: region x year. Source: CBS 83582NED.
-with jobs as (
-    select * from int_cbs__jobs_by_region
+select * from indicator_figure(
+    'int_cbs__jobs_by_region',
+    industry_job_count / job_count,
+    0,
+    present_if := industry_job_count is not null and job_count > 0
 )
-
-select
-    jobs.region_code,
-    jobs.period,
-    jobs.period_type,
-    jobs.industry_job_count / jobs.job_count as value,
-    0 as suppressed_cell_count,
-    jobs.source_sha256,
-    jobs.source_dataset,
-    jobs.is_provisional
-from jobs
-where jobs.industry_job_count is not null and jobs.job_count > 0

@@ -1,16 +1,9 @@
 -- Share of MBO diplomas in the technical sectorkamer among all MBO diplomas, by institution
 -- place. Numerator and denominator are summed over the region first, then divided.
 -- Grain: region x diploma year.
-with graduates as (
-    select * from int_mbo_graduates_by_region
+select * from indicator_figure(
+    'int_mbo_graduates_by_region',
+    technology_count / total_count,
+    suppressed_cell_count,
+    present_if := total_count > 0
 )
-
-select
-    graduates.region_code,
-    graduates.period,
-    graduates.period_type,
-    graduates.technical_graduate_count / graduates.graduate_count as value,
-    graduates.suppressed_cell_count,
-    graduates.source_sha256
-from graduates
-where graduates.graduate_count > 0

@@ -1,15 +1,8 @@
 -- MBO diplomas of every sectorkamer, all levels and paths, by institution place: the whole that
 -- mbo_technical_graduates is part of and the denominator of mbo_graduates_technology_share.
 -- Grain: region x diploma year.
-with graduates as (
-    select * from int_mbo_graduates_by_region
+select * from indicator_figure(
+    'int_mbo_graduates_by_region',
+    total_count::double,
+    suppressed_cell_count
 )
-
-select
-    graduates.region_code,
-    graduates.period,
-    graduates.period_type,
-    graduates.graduate_count::double as value,
-    graduates.suppressed_cell_count,
-    graduates.source_sha256
-from graduates

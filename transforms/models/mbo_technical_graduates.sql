@@ -1,15 +1,8 @@
 -- MBO diplomas in the technical sectorkamer (techniek en gebouwde omgeving), all levels and
 -- paths, by institution place.
 -- Grain: region x diploma year.
-with graduates as (
-    select * from int_mbo_graduates_by_region
+select * from indicator_figure(
+    'int_mbo_graduates_by_region',
+    technology_count::double,
+    technology_suppressed_cell_count
 )
-
-select
-    graduates.region_code,
-    graduates.period,
-    graduates.period_type,
-    graduates.technical_graduate_count::double as value,
-    graduates.technical_suppressed_cell_count as suppressed_cell_count,
-    graduates.source_sha256
-from graduates

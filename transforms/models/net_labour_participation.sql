@@ -1,17 +1,8 @@
 -- Net labour participation (nettoarbeidsparticipatie) as CBS publishes it, in percent.
 -- Grain: region x year. Source: the spliced "Arbeidsdeelname; regionale indeling" tables.
-with labour as (
-    select * from int_cbs__labour_market_by_region
+select * from indicator_figure(
+    'int_cbs__labour_market_by_region',
+    net_labour_participation_pct,
+    0,
+    present_if := net_labour_participation_pct is not null
 )
-
-select
-    labour.region_code,
-    labour.period,
-    labour.period_type,
-    labour.net_labour_participation_pct as value,
-    0 as suppressed_cell_count,
-    labour.source_sha256,
-    labour.source_dataset,
-    labour.is_provisional
-from labour
-where labour.net_labour_participation_pct is not null
