@@ -160,10 +160,38 @@ def test_a_value_that_is_not_a_number_is_refused_with_line_and_column() -> None:
         tidy_rows(GRADUATES_SPEC, structure, CODES, rows, file_name="page")
 
 
-def test_data_properties_without_a_geo_dimension_is_refused() -> None:
-    data = _envelope([{"Type": "TimeDimension", "Key": "Perioden", "Title": "Perioden"}])
-    with pytest.raises(SourceFormatError, match="one GeoDimension"):
-        parse_data_properties(data, "DataProperties")
+def test_data_properties_with_two_geo_dimensions_or_no_time_dimension_are_refused() -> None:
+    geo = {"Type": "GeoDimension", "Key": "RegioS", "Title": "Regio's"}
+    for entries in ([geo, geo], [geo]):
+        with pytest.raises(SourceFormatError, match="at most one GeoDimension"):
+            parse_data_properties(_envelope(entries), "DataProperties")
+
+
+NATIONAL_PROPERTIES = _envelope(
+    [
+        {"Type": "Dimension", "Key": "Geslacht", "Title": "Geslacht"},
+        {"Type": "TimeDimension", "Key": "Jaar", "Title": "Perioden"},
+        {"Type": "Topic", "Key": "Gediplomeerden_3", "Title": "Gediplomeerden", "Unit": "x 1 000"},
+    ]
+)
+
+
+def test_a_table_without_a_region_dimension_needs_region_code_and_then_gets_it() -> None:
+    structure = parse_data_properties(NATIONAL_PROPERTIES, "DataProperties")
+    assert structure.region_key is None
+    rows = [{"Geslacht": "T001038", "Jaar": "2022JJ00", "Gediplomeerden_3": 1.5}]
+    with pytest.raises(SourceFormatError, match="no region dimension.*give region_code"):
+        tidy_rows(GRADUATES_SPEC, structure, CODES, rows, file_name="page")
+    national = GRADUATES_SPEC.model_copy(update={"regions": None, "region_code": "NL01"})
+    tidy = tidy_rows(national, structure, CODES, rows, file_name="page")
+    assert tidy[["region_code", "value"]].values.tolist() == [["NL01", 1500.0]]
+
+
+def test_region_code_is_refused_for_a_table_with_a_region_dimension() -> None:
+    structure = parse_data_properties(DATA_PROPERTIES, "DataProperties")
+    national = GRADUATES_SPEC.model_copy(update={"regions": None, "region_code": "NL01"})
+    with pytest.raises(SourceFormatError, match="has region dimension 'Regio': drop region_code"):
+        tidy_rows(national, structure, CODES, [], file_name="page")
 
 
 @pytest.mark.parametrize(
