@@ -241,14 +241,15 @@ def plan_queries(
         group = [period]
         if rows(every_region, group) <= limit:
             continue
+        for single in [every_region] if len(every_region) <= 1 else [[r] for r in every_region]:
+            if rows(single, group) > limit:
+                raise ValueError(
+                    f"{' '.join(['region', *single, 'in'] if single else [])} period {period} "
+                    f"alone holds {rows(single, group)} rows, over the {limit} a query may "
+                    'return; use the ODataFeed (api = "v3")'
+                )
         part: list[str] = []
         for region in every_region:
-            if rows([region], group) > limit:
-                raise ValueError(
-                    f"region {region} in period {period} alone holds {rows([region], group)} "
-                    f"rows, over the {limit} a query may return; use the ODataFeed "
-                    '(api = "v3")'
-                )
             if rows([*part, region], group) > limit:
                 queries.append((tuple(part), (period,)))
                 part = []

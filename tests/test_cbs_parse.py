@@ -180,7 +180,7 @@ def test_a_table_without_a_region_dimension_needs_region_code_and_then_gets_it()
     structure = parse_data_properties(NATIONAL_PROPERTIES, "DataProperties")
     assert structure.region_key is None
     rows = [{"Geslacht": "T001038", "Jaar": "2022JJ00", "Gediplomeerden_3": 1.5}]
-    with pytest.raises(SourceFormatError, match="no region dimension.*give region_code"):
+    with pytest.raises(SourceFormatError, match=r"no region dimension.*give region_code"):
         tidy_rows(GRADUATES_SPEC, structure, CODES, rows, file_name="page")
     national = GRADUATES_SPEC.model_copy(update={"regions": None, "region_code": "NL01"})
     tidy = tidy_rows(national, structure, CODES, rows, file_name="page")
