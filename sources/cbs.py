@@ -26,6 +26,14 @@ The region-hierarchy table (``kind = "region_hierarchy"``, CBS "Gebieden in Nede
 goes through the same steps without a filter (the whole table: one row per gemeente, no period
 dimension), parsed by ``cbs_regions.parse_region_table`` before it lands.
 
+Which service serves each step is the table's ``api`` (``V3_SERVICES``): by default
+metadata from ODataApi and data from ODataFeed; ``v3_feed`` everything from ODataFeed;
+``v3_api`` everything from ODataApi, whose 10,000-record limit is kept by splitting the data
+request (``plan_queries``); ``v4`` the OData v4 API (``cbs_v4``: Properties instead of
+TableInfos, then Dimensions, MeasureCodes, code lists and Observations), landed the same way.
+A table without a region dimension names its region in ``region_code`` and is filtered on
+periods only.
+
 Errors are ``CbsFetchError`` naming the table and the URL.
 """
 

@@ -268,14 +268,21 @@ def check_region_dimension(structure: TableStructure, spec: TableSpec, file_name
         )
 
 
+def _same_title(a: str, b: str) -> bool:
+    """Titles are compared without case and spaces: v3 and v4 spell some topics differently
+    ("Nettoarbeidsparticipatie" in the v3 tables, "Netto arbeidsparticipatie" in v4 85224NED)."""
+    return "".join(a.split()).lower() == "".join(b.split()).lower()
+
+
 def match_measures(structure: TableStructure, spec: TableSpec, file_name: str) -> dict[str, str]:
-    """Topic key -> role, matched by Title (case-insensitive) or by Key prefix."""
+    """Topic key -> role (v4: Measure code -> role), matched by Title (ignoring case and
+    spaces) or by Key prefix."""
     found: dict[str, str] = {}
     for measure in spec.measure:
         hits = [
             topic
             for topic in structure.topics
-            if (measure.title and topic.title.lower() == measure.title.lower())
+            if (measure.title and _same_title(topic.title, measure.title))
             or (measure.key_prefix and topic.key.startswith(measure.key_prefix))
         ]
         if len(hits) != 1:

@@ -109,10 +109,16 @@ class ReplayServer:
 
     # -- routes -----------------------------------------------------------------------------
 
-    def add(self, path: str, *replies: Reply, query: dict[str, str | None] | None = None) -> None:
+    def add(
+        self,
+        path: str,
+        *replies: Reply,
+        query: dict[str, str | None] | None = None,
+        ignore_case: bool = False,
+    ) -> None:
         """Serve ``replies`` in order at ``path`` (last one repeats); newer routes win."""
         with self._lock:
-            self._routes.insert(0, _Route(path, query, list(replies)))
+            self._routes.insert(0, _Route(path, query, list(replies), ignore_case=ignore_case))
 
     def add_handler(
         self,
@@ -132,10 +138,17 @@ class ReplayServer:
         self.add(path, Reply(body=json.dumps(payload).encode("utf-8")), **kwargs)
 
     def add_file(
-        self, path: str, file: Path, *, query: dict[str, str | None] | None = None
+        self,
+        path: str,
+        file: Path,
+        *,
+        query: dict[str, str | None] | None = None,
+        ignore_case: bool = False,
     ) -> None:
         """Serve a recorded file, with ``{base_url}`` replaced by this server's address."""
-        self.add(path, Reply(body=self.render(file.read_bytes())), query=query)
+        self.add(
+            path, Reply(body=self.render(file.read_bytes())), query=query, ignore_case=ignore_case
+        )
 
     def render(self, data: bytes) -> bytes:
         return data.replace(b"{base_url}", self.base_url.encode("ascii"))
@@ -219,16 +232,17 @@ def running_server() -> Iterator[ReplayServer]:
 def serve_cbs_table(server: ReplayServer, folder: Path, page_size: int) -> None:
     """Serve a recorded CBS table folder as CBS does: ``ODataApi/odata/<ID>/<entity>`` for
     every ``<entity>.json`` and ``ODataFeed/odata/<ID>/TypedDataSet`` for
-    ``TypedDataSet-<n>.json``, page n answering ``$skip=(n - 1) * page_size``."""
+    ``TypedDataSet-<n>.json``, page n answering ``$skip=(n - 1) * page_size``. Paths match
+    whatever the case of ``odata`` (CBS's own next links say ``OData``)."""
     table = folder.name
     pages = sorted(folder.glob("TypedDataSet-*.json"), key=lambda p: int(p.stem.split("-")[1]))
     for file in sorted(folder.glob("*.json")):
         if file not in pages:
-            server.add_file(f"/ODataApi/odata/{table}/{file.stem}", file)
+            server.add_file(f"/ODataApi/odata/{table}/{file.stem}", file, ignore_case=True)
     feed = f"/ODataFeed/odata/{table}/TypedDataSet"
     for number, page in enumerate(pages, start=1):
         skip = str((number - 1) * page_size) if number > 1 else None
-        server.add_file(feed, page, query={"$skip": skip})
+        server.add_file(feed, page, query={"$skip": skip}, ignore_case=True)
 
 
 # -- real CBS captures ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from conftest import FIXTURES
 from techpact.sources.cbs_parse import (
     TableResponses,
     decode_period,
+    match_measures,
     parse_data_properties,
     parse_dimension_list,
     parse_page,
@@ -19,7 +20,7 @@ from techpact.sources.cbs_parse import (
     tidy_table,
     unit_multiplier,
 )
-from techpact.sources.cbs_tables import CbsTablesError, TableSpec, parse_cbs_tables
+from techpact.sources.cbs_tables import CbsTablesError, MeasureSpec, TableSpec, parse_cbs_tables
 from techpact.sources.errors import SourceFormatError
 
 TABLE_DIR = FIXTURES / "cbs" / "85701NED"
@@ -272,3 +273,19 @@ def test_a_typo_in_cbs_tables_fails_naming_the_table_and_field(
     assert change[0] in text
     with pytest.raises(CbsTablesError, match=named.replace("(", r"\(").replace(")", r"\)")):
         parse_cbs_tables(text.replace(change[0], change[1], 1), origin="cbs_tables.toml")
+
+
+def test_a_measure_title_matches_whatever_its_spacing_as_v3_and_v4_spell_it_differently() -> None:
+    """v3 85269NED says "Nettoarbeidsparticipatie", v4 85224NED "Netto arbeidsparticipatie"."""
+    properties = _envelope(
+        [
+            {"Type": "GeoDimension", "Key": "RegioS", "Title": "Regio's"},
+            {"Type": "TimeDimension", "Key": "Perioden", "Title": "Perioden"},
+            {"Type": "Topic", "Key": "M001796_2", "Title": "Netto arbeidsparticipatie"},
+        ]
+    )
+    spec = GRADUATES_SPEC.model_copy(
+        update={"measure": (MeasureSpec(role="net", title="Nettoarbeidsparticipatie"),)}
+    )
+    structure = parse_data_properties(properties, "Dimensions")
+    assert match_measures(structure, spec, "Dimensions") == {"M001796_2": "net"}
