@@ -58,6 +58,9 @@ def fetch_v4_table_responses(
     dimensions = _checked(spec, dimensions_response, parse_dimensions)
     measure_codes = _get(session, v4_url(base_url, spec.id, "MeasureCodes"), spec, http)
     topics = _checked(spec, measure_codes, parse_measure_codes)
+    structure = _checked(
+        spec, dimensions_response, lambda _, url: table_structure((*dimensions, *topics), url)
+    )
     code_responses = {}
     for dim in dimensions:
         note(f"{spec.id}: code list {dim.key}")
@@ -65,21 +68,17 @@ def fetch_v4_table_responses(
             session, v4_url(base_url, spec.id, f"{dim.key}Codes"), spec, http
         )
     code_lists = {k: _checked(spec, r, parse_codes) for k, r in code_responses.items()}
-    geo = [d.key for d in dimensions if d.type == "GeoDimension"]
-    [period_key] = [d.key for d in dimensions if d.type == "TimeDimension"] or [None]
     start = v4_url(base_url, spec.id, "Observations")
-    if period_key is None:
-        raise CbsFetchError(spec.id, dimensions_response.url, "no TimeDimension in Dimensions")
-    periods = [p.code for p in select_periods(code_lists[period_key], spec)]
+    periods = [p.code for p in select_periods(code_lists[structure.period_key], spec)]
     if not periods:
         raise CbsFetchError(
             spec.id, start, f"no {'/'.join(spec.period_types)} period from {spec.first_year} on"
         )
-    region_key = geo[0] if geo else None
+    region_key, period_key = structure.region_key, structure.period_key
     regions = regions if region_key else ()
     params = {"$filter": odata_filter_v4(region_key, regions, period_key, periods)}
     pages = fetch_pages(session, spec, start, params, http=http, note=note, max_pages=max_pages)
-    structure = table_structure((*dimensions, *topics), dimensions_response.url)
+    # one observation per cell: at most the cube's rows x the measures (not every cell exists)
     cells = expected_row_count(structure, code_lists, regions, periods) * len(topics)
     page_rows = [_checked(spec, page, parse_page).rows for page in pages]
     wanted = set(periods)

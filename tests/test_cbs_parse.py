@@ -264,6 +264,13 @@ def test_the_recorded_fixture_pages_parse_to_the_same_rows_as_one_page() -> None
         (('corop = "COROP-gebieden", ', ""), "table #1 (85755NED): field levels.corop"),
         (('code_topic = "Code"', 'code_topic = "Code"\nregions = ["CR12"]'), "regions"),
         (("levels = {", "level = {"), "table #1 (85755NED): field levels"),
+        # which API serves a table; the one region of a table without a region dimension
+        (('api = "v3"', 'api = "v5"'), "(86088NED): field api"),
+        (('api = "v3"', 'api = "v3"\nregion_code = "Nederland"'), "region keys"),
+        (
+            ('api = "v3"', 'api = "v3"\nregion_code = "NL01"\nregions = ["CR12"]'),
+            "(86088NED): field (entry): Value error, give regions",
+        ),
     ],
 )
 def test_a_typo_in_cbs_tables_fails_naming_the_table_and_field(
