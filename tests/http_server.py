@@ -373,9 +373,10 @@ def _data_set_handler(
 
 
 def _served_path(capture: Capture, service: str) -> str:
+    """The path of a capture under ``service``, spelt as CBS's own links spell it."""
     if capture.api == "v4":
         return capture.path
-    return f"/{service}/odata/{capture.table}/{capture.entity}"
+    return f"/{service}/OData/{capture.table}/{capture.entity}"
 
 
 def serve_cbs_captures(

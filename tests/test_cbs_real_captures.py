@@ -118,6 +118,27 @@ def test_the_real_80137ned_feed_is_fetched_landed_unchanged_and_tidied_through_t
     assert replay.paths() == ["/ODataFeed/odata/80137ned/TableInfos"]
 
 
+def test_the_real_80137ned_feed_in_pages_of_100_rows_tidies_to_the_same_rows(
+    replay: ReplayServer, captures: Path, tmp_path: Path
+) -> None:
+    """Paged as ODataFeed pages (here by 100 rows, not 10,000), with next links that echo the
+    query and add $skip: seven pages, the same 20 rows, and the row count checked."""
+    serve_cbs_captures(replay, captures, page_size=100)
+    outcome = fetch_table(
+        make_session(FAST),
+        TABLES.get("80137ned"),
+        LandingZone(tmp_path / "landing"),
+        base_url=replay.base_url,
+        http=FAST,
+    )
+    assert outcome.page_count == 7  # 675 rows
+    pages = replay.requests_to("TypedDataSet")
+    assert [p.query.get("$skip") for p in pages] == [None, *(str(n * 100) for n in range(1, 7))]
+    assert {p.query["$filter"] for p in pages} == {pages[0].query["$filter"]}
+    _, rows = tidy_landed(tmp_path, "80137ned")
+    assert len(rows) == 20
+
+
 def test_the_real_85224NED_v4_table_lands_raw_and_tidies_into_the_v3_raw_shape(
     replay: ReplayServer, captures: Path, tmp_path: Path
 ) -> None:
