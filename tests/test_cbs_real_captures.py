@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, shared_file
@@ -22,7 +23,7 @@ from techpact.cli import app
 from techpact.config import HttpSettings
 from techpact.sources.cbs import CbsFetchError, fetch_pages, fetch_table, latest_batch
 from techpact.sources.cbs_parse import TIDY_COLUMNS, parse_page, tidy_table
-from techpact.sources.cbs_tables import load_cbs_tables
+from techpact.sources.cbs_tables import TableSpec, load_cbs_tables
 from techpact.sources.http import make_session
 from techpact.sources.landing import LandingZone
 
@@ -61,6 +62,19 @@ def fetch_cli(replay: ReplayServer, data_dir: Path, table: str):
             "TECHPACT_HTTP_BACKOFF_FACTOR_S": "0.01",
             "COLUMNS": "200",
         },
+    )
+
+
+def fetch_direct(replay: ReplayServer, spec: TableSpec, landing: Path, **kwargs: Any):
+    """``fetch_table`` itself, for what the CLI does not expose (page sizes, limits)."""
+    return fetch_table(
+        make_session(FAST),
+        spec,
+        LandingZone(landing),
+        base_url=replay.base_url,
+        v4_base_url=replay.base_url,
+        http=FAST,
+        **kwargs,
     )
 
 
@@ -124,13 +138,7 @@ def test_the_real_80137ned_feed_in_pages_of_100_rows_tidies_to_the_same_rows(
     """Paged as ODataFeed pages (here by 100 rows, not 10,000), with next links that echo the
     query and add $skip: seven pages, the same 20 rows, and the row count checked."""
     serve_cbs_captures(replay, captures, page_size=100)
-    outcome = fetch_table(
-        make_session(FAST),
-        TABLES.get("80137ned"),
-        LandingZone(tmp_path / "landing"),
-        base_url=replay.base_url,
-        http=FAST,
-    )
+    outcome = fetch_direct(replay, TABLES.get("80137ned"), tmp_path / "landing")
     assert outcome.page_count == 7  # 675 rows
     pages = replay.requests_to("TypedDataSet")
     assert [p.query.get("$skip") for p in pages] == [None, *(str(n * 100) for n in range(1, 7))]
@@ -180,14 +188,7 @@ def test_v4_observations_are_followed_through_next_links_to_the_same_rows(
     replay: ReplayServer, captures: Path, tmp_path: Path
 ) -> None:
     serve_cbs_captures(replay, captures, page_size=100)
-    outcome = fetch_table(
-        make_session(FAST),
-        TABLES.get("85224NED"),
-        LandingZone(tmp_path / "landing"),
-        base_url=replay.base_url,
-        v4_base_url=replay.base_url,
-        http=FAST,
-    )
+    outcome = fetch_direct(replay, TABLES.get("85224NED"), tmp_path / "landing")
     assert outcome.page_count == len(replay.requests_to("Observations")) > 1
     skips = [r.query.get("$skip") for r in replay.requests_to("Observations")]
     assert skips[:3] == [None, "100", "200"]
@@ -246,14 +247,7 @@ def test_odataapi_answers_http_500_to_a_query_over_its_limit_on_real_80518ENG_ro
 
 def fetch_80137ned_from_odataapi(replay: ReplayServer, landing: Path, limit: int):
     spec = TABLES.get("80137ned").model_copy(update={"api": "v3_api"})
-    return fetch_table(
-        make_session(FAST),
-        spec,
-        LandingZone(landing),
-        base_url=replay.base_url,
-        http=FAST,
-        api_limit=limit,
-    )
+    return fetch_direct(replay, spec, landing, api_limit=limit)
 
 
 def test_an_odataapi_fetch_is_split_by_period_to_stay_under_the_limit(
