@@ -86,6 +86,7 @@ def fetch_cbs_table_task(settings: Settings, table_id: str, force: bool = False)
         spec,
         LandingZone(settings.landing_dir),
         base_url=settings.cbs_base_url,
+        v4_base_url=settings.cbs_v4_base_url,
         http=settings.http,
         force=force,
         progress=logger.debug,
@@ -110,6 +111,7 @@ def ingest_cbs(
     cbs_base_url: str | None = None,
     force: bool = False,
     pact_regions: list[str] | None = None,
+    cbs_v4_base_url: str | None = None,
 ) -> list[TableFetch]:
     """Fetch ``tables`` (default: every table of cbs_tables.toml) into the landing zone; the
     region-hierarchy table first, as the data tables' regions are resolved against it."""
@@ -117,6 +119,7 @@ def ingest_cbs(
         Path(data_dir),
         Path(landing_dir) if landing_dir else None,
         cbs_base_url=cbs_base_url,
+        cbs_v4_base_url=cbs_v4_base_url,
         pact_regions=tuple(pact_regions) if pact_regions else None,
     )
     check_resolvable(settings.cbs_base_url)  # no network: fail now, not once per table

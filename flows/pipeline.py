@@ -66,6 +66,7 @@ def run_pipeline(
     cbs_tables: list[str] | None = None,
     duo_datasets: list[str] | None = None,
     cbs_base_url: str | None = None,
+    cbs_v4_base_url: str | None = None,
     duo_base_url: str | None = None,
     duo_legacy_base_url: str | None = None,
     pact_regions: list[str] | None = None,
@@ -89,6 +90,7 @@ def run_pipeline(
             landing_dir=landing_dir,
             tables=cbs_tables,
             cbs_base_url=cbs_base_url,
+            cbs_v4_base_url=cbs_v4_base_url,
             pact_regions=pact_regions,
         )
     if "duo" in fetch:

@@ -48,13 +48,18 @@ SEED = 20260102
 BASE_URL = "https://opendata.cbs.nl"
 FETCHED_AT = "2026-01-01T00:00:00+00:00"
 PAGE_SIZE = 60  # tests/test_run_online.py replays the sample with this page size
+# Key widths as real CBS responses have them (../shared/samples/cbs_real/PROVENANCE.md): RegioS
+# 6 wide in regional tables ("NL01  ", "GM0153"), 10 wide in the Gebieden tables
+# ("GM0141    "); category keys padded to the longest key of their dimension.
+REGION_KEY_WIDTH = 6
+GEBIEDEN_KEY_WIDTH = 10
 NOTE = (
     "GENERATED SAMPLE DATA (sample/cbs_sample.py): plausible magnitudes in CBS StatLine's "
     "OData v3 format; not official CBS figures"
 )
 
 SAMPLE_PACT_REGIONS = ("CR12", "CR36")  # Twente and Zuidoost-Noord-Brabant (Eindhoven)
-# Regions as CBS lists them (key padded to 8 characters), with the share of the Dutch figure
+# Regions as CBS lists them (key padded to REGION_KEY_WIDTH), with the share of the Dutch figure
 # and the shift of the unemployment rate (both invented, of plausible size). New regions go
 # last: each table draws its random numbers region by region.
 _REGION_ROWS = (
@@ -124,7 +129,7 @@ class SampleTable:
     cells: Callable[[random.Random], list[dict[str, Any]]]
 
 
-def _pad(key: str, width: int = 8) -> str:
+def _pad(key: str, width: int = REGION_KEY_WIDTH) -> str:
     return key.ljust(width)
 
 
@@ -410,6 +415,12 @@ def _json(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def metadata_url(base_url: str, service: str, table_id: str, entity: str = "") -> str:
+    """``odata.metadata`` as CBS writes it: ``OData`` with a capital D, whatever was asked."""
+    fragment = f"#Cbs.OData.WebAPI.{entity}" if entity else ""
+    return f"{base_url.rstrip('/')}/{service}/OData/{table_id}/$metadata{fragment}"
+
+
 def _envelope(metadata: str, values: list[dict[str, Any]], next_link: str | None = None) -> bytes:
     payload: dict[str, Any] = {"odata.metadata": metadata, "value": values}
     if next_link:
@@ -418,7 +429,7 @@ def _envelope(metadata: str, values: list[dict[str, Any]], next_link: str | None
 
 
 def render_table_infos(table: SampleTable, base_url: str) -> bytes:
-    meta = api_url(base_url, table.table_id, "$metadata#Cbs.OData.WebAPI.TableInfos")
+    meta = metadata_url(base_url, "ODataApi", table.table_id, "TableInfos")
     return _envelope(
         meta,
         [
@@ -443,8 +454,6 @@ def render_table_infos(table: SampleTable, base_url: str) -> bytes:
                 "DefaultPresentation": "",
                 "DefaultSelection": "$filter=...",
                 "GraphTypes": "Table,Bar,Line",
-                "RecordCount": 0,
-                "ColumnCount": len(table.dimensions) + len(table.topics),
                 "SearchPriority": "2",
             }
         ],
@@ -452,11 +461,11 @@ def render_table_infos(table: SampleTable, base_url: str) -> bytes:
 
 
 def render_data_properties(table: SampleTable, base_url: str) -> bytes:
-    meta = api_url(base_url, table.table_id, "$metadata#Cbs.OData.WebAPI.DataProperties")
+    meta = metadata_url(base_url, "ODataApi", table.table_id, "DataProperties")
     values: list[dict[str, Any]] = []
     for position, dim in enumerate(table.dimensions):
         entry: dict[str, Any] = {
-            "odata.type": f"Cbs.OData.WebAPI.{dim.type}",
+            "odata.type": f"Cbs.OData.{dim.type}",
             "ID": len(values),
             "Position": position,
             "ParentID": None,
@@ -469,33 +478,29 @@ def render_data_properties(table: SampleTable, base_url: str) -> bytes:
             entry |= {"MapYear": "2024", "ReleasePolicy": True}
         elif dim.type == "TimeDimension":
             entry |= {"ReleasePolicy": True}
-        else:
-            entry |= {"Default": "Selected", "Hierarchical": False}
         values.append(entry)
     for position, topic in enumerate(table.topics, start=len(table.dimensions)):
         values.append(
             {
-                "odata.type": "Cbs.OData.WebAPI.Topic",
+                "odata.type": "Cbs.OData.Topic",
                 "ID": len(values),
                 "Position": position,
                 "ParentID": None,
                 "Type": "Topic",
                 "Key": topic.key,
                 "Title": topic.title,
-                "ShortTitle": topic.title,
                 "Description": "",
                 "Datatype": topic.datatype,
                 "Unit": topic.unit,
                 "Decimals": topic.decimals,
                 "Default": "Impossible",
-                "PresentationType": "Absolute",
             }
         )
     return _envelope(meta, values)
 
 
 def render_dimension(table: SampleTable, dim: Dimension, base_url: str) -> bytes:
-    meta = api_url(base_url, table.table_id, f"$metadata#Cbs.OData.WebAPI.{dim.key}")
+    meta = metadata_url(base_url, "ODataApi", table.table_id, dim.key)
     values = []
     for key, title in dim.codes:
         entry: dict[str, Any] = {"Key": key, "Title": title, "Description": ""}
@@ -512,10 +517,16 @@ def render_pages(
 ) -> list[tuple[str, bytes]]:
     """(url, body) per TypedDataSet page, linked by ``odata.nextLink``; rows get their ID."""
     feed = feed_url(base_url, table.table_id)
-    meta = feed.removesuffix("TypedDataSet") + "$metadata#Cbs.OData.WebAPI.TypedDataSet"
+    meta = metadata_url(base_url, "ODataFeed", table.table_id, "TypedDataSet")
     numbered = [{"ID": n, **row} for n, row in enumerate(rows)]
     chunks = [numbered[i : i + page_size] for i in range(0, len(numbered), page_size)] or [[]]
-    urls = [feed] + [f"{feed}?$format=json&$skip={i * page_size}" for i in range(1, len(chunks))]
+    # CBS's nextLink: ".../ODataFeed/OData/<id>/TypedDataSet/?$format=json&$skip=N" (capital D,
+    # a slash before the query)
+    link = metadata_url(base_url, "ODataFeed", table.table_id).removesuffix("$metadata")
+    links = [
+        f"{link}TypedDataSet/?$format=json&$skip={i * page_size}" for i in range(1, len(chunks))
+    ]
+    urls = [feed, *links]
     return [
         (urls[n], _envelope(meta, chunk, urls[n + 1] if n + 1 < len(chunks) else None))
         for n, chunk in enumerate(chunks)
@@ -697,11 +708,12 @@ def render_gebieden(spec: RegionTableSpec, base_url: str = BASE_URL) -> FetchedT
     """Every response a fetch of the Gebieden table gets: one page, one row per gemeente."""
     api = api_url(base_url, spec.id, "")
     properties = []
-    for position, (node_id, parent, kind, key, title) in enumerate(GEBIEDEN_PROPERTIES):
+    positions = iter(range(len(GEBIEDEN_PROPERTIES)))
+    for node_id, parent, kind, key, title in GEBIEDEN_PROPERTIES:
         entry: dict[str, Any] = {
-            "odata.type": f"Cbs.OData.WebAPI.{kind}",
+            "odata.type": f"Cbs.OData.{kind}",
             "ID": node_id,
-            "Position": position,
+            "Position": None if kind == "TopicGroup" else next(positions),  # as CBS has it
             "ParentID": parent,
             "Type": kind,
             "Key": key,
@@ -711,14 +723,11 @@ def render_gebieden(spec: RegionTableSpec, base_url: str = BASE_URL) -> FetchedT
         if kind == "GeoDimension":
             entry |= {"MapYear": str(spec.classification_year), "ReleasePolicy": True}
         elif kind == "Topic":
-            length = 10 if title == "Code" else 50
             entry |= {
                 "Datatype": "String",
                 "Unit": "",
                 "Decimals": 0,
                 "Default": "Impossible",
-                "PresentationType": "Absolute",
-                "Length": length,
             }
         properties.append(entry)
     gemeenten = gebieden_gemeenten()
@@ -727,7 +736,7 @@ def render_gebieden(spec: RegionTableSpec, base_url: str = BASE_URL) -> FetchedT
         rows.append(
             {
                 "ID": number,
-                "RegioS": gm,
+                "RegioS": gm.ljust(GEBIEDEN_KEY_WIDTH),
                 "Code_1": gm.ljust(10),
                 "Naam_2": name.ljust(50),
                 "SorteringNaam_3": _sort_name(name).ljust(50),
@@ -740,7 +749,12 @@ def render_gebieden(spec: RegionTableSpec, base_url: str = BASE_URL) -> FetchedT
             }
         )
     regions = [
-        {"Key": gm, "Title": name, "Description": "", "CategoryGroupID": None}
+        {
+            "Key": gm.ljust(GEBIEDEN_KEY_WIDTH),
+            "Title": name,
+            "Description": "",
+            "CategoryGroupID": None,
+        }
         for gm, name, *_ in gemeenten
     ]
     table = SampleTable(
@@ -754,16 +768,17 @@ def render_gebieden(spec: RegionTableSpec, base_url: str = BASE_URL) -> FetchedT
         cells=lambda _: rows,
     )
     feed = feed_url(base_url, spec.id)
-    meta = feed.removesuffix("TypedDataSet") + "$metadata#Cbs.OData.WebAPI.TypedDataSet"
+    meta = metadata_url(base_url, "ODataFeed", spec.id, "TypedDataSet")
     return FetchedTable(
         table_infos=Response(api + "TableInfos", render_table_infos(table, base_url)),
         data_properties=Response(
             api + "DataProperties",
-            _envelope(api + "$metadata#Cbs.OData.WebAPI.DataProperties", properties),
+            _envelope(metadata_url(base_url, "ODataApi", spec.id, "DataProperties"), properties),
         ),
         dimensions={
             "RegioS": Response(
-                api + "RegioS", _envelope(api + "$metadata#Cbs.OData.WebAPI.RegioS", regions)
+                api + "RegioS",
+                _envelope(metadata_url(base_url, "ODataApi", spec.id, "RegioS"), regions),
             )
         },
         pages=(Response(feed, _envelope(meta, rows)),),

@@ -26,6 +26,14 @@ The region-hierarchy table (``kind = "region_hierarchy"``, CBS "Gebieden in Nede
 goes through the same steps without a filter (the whole table: one row per gemeente, no period
 dimension), parsed by ``cbs_regions.parse_region_table`` before it lands.
 
+Which service serves each step is the table's ``api`` (``V3_SERVICES``): by default
+metadata from ODataApi and data from ODataFeed; ``v3_feed`` everything from ODataFeed;
+``v3_api`` everything from ODataApi, whose 10,000-record limit is kept by splitting the data
+request (``plan_queries``); ``v4`` the OData v4 API (``cbs_v4``: Properties instead of
+TableInfos, then Dimensions, MeasureCodes, code lists and Observations), landed the same way.
+A table without a region dimension names its region in ``region_code`` and is filtered on
+periods only.
+
 Errors are ``CbsFetchError`` naming the table and the URL.
 """
 
@@ -39,11 +47,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from techpact.config import DEFAULT_PACT_REGIONS, HttpSettings
+from techpact.config import DEFAULT_CBS_V4_BASE_URL, DEFAULT_PACT_REGIONS, HttpSettings
 from techpact.sources import http as http_layer
 from techpact.sources.cbs_parse import (
     DIMENSION_TYPES,
+    Code,
     TableResponses,
+    TableStructure,
     expected_row_count,
     load_envelope,
     parse_data_properties,
@@ -65,6 +75,7 @@ from techpact.sources.cbs_regions import (
     regions_to_fetch,
 )
 from techpact.sources.cbs_tables import CbsTables, RegionTableSpec, TableSpec, load_cbs_tables
+from techpact.sources.cbs_v4_parse import parse_properties
 from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandedFile, LandingZone
 
@@ -103,12 +114,15 @@ class FetchedTable:
     data_properties: Response
     dimensions: dict[str, Response]
     pages: tuple[Response, ...]
+    measure_codes: Response | None = None  # v4: table_infos is Properties, data_properties
+    # is Dimensions, dimensions are the <Dimension>Codes lists, pages are Observations
 
     @property
     def byte_count(self) -> int:
         """Bytes downloaded for this table (metadata, code lists and data pages)."""
         responses = [self.table_infos, self.data_properties, *self.dimensions.values()]
-        return sum(len(r.data) for r in [*responses, *self.pages])
+        extra = [self.measure_codes] if self.measure_codes else []
+        return sum(len(r.data) for r in [*responses, *extra, *self.pages])
 
     def as_responses(self) -> TableResponses:
         return TableResponses(
@@ -116,6 +130,7 @@ class FetchedTable:
             data_properties=self.data_properties.data,
             dimensions={k: r.data for k, r in self.dimensions.items()},
             pages=tuple(p.data for p in self.pages),
+            measure_codes=self.measure_codes.data if self.measure_codes else None,
         )
 
 
@@ -143,21 +158,46 @@ class LandedBatch:
     responses: TableResponses
 
 
-def api_url(base_url: str, table_id: str, entity: str = "") -> str:
-    return f"{base_url.rstrip('/')}/ODataApi/odata/{table_id}/{entity}"
+# Which v3 service serves a table's metadata and its data pages, by the table's ``api``
+# (cbs_tables.toml). ODataApi answers a query over API_MAX_RECORDS rows with HTTP 500;
+# ODataFeed pages by 10,000 rows without a limit.
+V3_SERVICES: dict[str, tuple[str, str]] = {
+    "v3": ("ODataApi", "ODataFeed"),
+    "v3_feed": ("ODataFeed", "ODataFeed"),
+    "v3_api": ("ODataApi", "ODataApi"),
+}
+API_MAX_RECORDS = 10_000
 
 
-def feed_url(base_url: str, table_id: str) -> str:
-    return f"{base_url.rstrip('/')}/ODataFeed/odata/{table_id}/TypedDataSet"
+def api_url(base_url: str, table_id: str, entity: str = "", service: str = "ODataApi") -> str:
+    return f"{base_url.rstrip('/')}/{service}/odata/{table_id}/{entity}"
+
+
+def feed_url(base_url: str, table_id: str, service: str = "ODataFeed") -> str:
+    return f"{base_url.rstrip('/')}/{service}/odata/{table_id}/TypedDataSet"
+
+
+def services(spec: AnySpec) -> tuple[str, str]:
+    """The v3 services of a table's metadata and of its data pages."""
+    return V3_SERVICES[spec.api if isinstance(spec, TableSpec) else "v3"]
+
+
+def metadata_url(base_url: str, spec: AnySpec, entity: str) -> str:
+    return api_url(base_url, spec.id, entity, services(spec)[0])
+
+
+def data_url(base_url: str, spec: AnySpec) -> str:
+    return feed_url(base_url, spec.id, services(spec)[1])
 
 
 _FILTER_KEY = re.compile(r"[A-Za-z0-9_]{1,16}")
 
 
 def odata_filter(
-    region_key: str, regions: Sequence[str], period_key: str, periods: Sequence[str]
+    region_key: str | None, regions: Sequence[str], period_key: str, periods: Sequence[str]
 ) -> str:
-    """``$filter`` on trimmed region keys and on period codes, one clause per dimension."""
+    """``$filter`` on trimmed region keys and on period codes, one clause per dimension (no
+    region clause for a table without a region dimension)."""
     # Keys come from validated config, the region table and CBS code lists; each must look like
     # a key (letters, digits, '_'), never like text that could change the filter.
     for value in (*regions, *periods):
@@ -165,7 +205,68 @@ def odata_filter(
             raise ValueError(f"key {value!r} cannot be used in an OData filter")
     by_region = " or ".join(f"substringof('{r}', {region_key})" for r in regions)
     by_period = " or ".join(f"{period_key} eq '{p}'" for p in periods)
+    return f"({by_region}) and ({by_period})" if region_key else f"({by_period})"
+
+
+def odata_filter_v4(
+    region_key: str | None, regions: Sequence[str], period_key: str, periods: Sequence[str]
+) -> str:
+    """The v4 ``$filter``: v4 codes are not padded, so regions are matched with ``eq``."""
+    for value in (*regions, *periods):
+        if not _FILTER_KEY.fullmatch(value):
+            raise ValueError(f"key {value!r} cannot be used in an OData filter")
+    by_period = " or ".join(f"{period_key} eq '{p}'" for p in periods)
+    if not region_key:
+        return f"({by_period})"
+    by_region = " or ".join(f"{region_key} eq '{r}'" for r in regions)
     return f"({by_region}) and ({by_period})"
+
+
+def plan_queries(
+    structure: TableStructure,
+    code_lists: dict[str, tuple[Code, ...]],
+    regions: Sequence[str],
+    periods: Sequence[str],
+    limit: int,
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Split one filter into (regions, periods) queries of at most ``limit`` rows each, for
+    ODataApi, which refuses a query over its limit. Periods are grouped first (all regions per
+    query); a period whose regions alone exceed the limit is asked region by region. A single
+    region and period over the limit cannot be split: ``ValueError``."""
+    every_region = tuple(regions)
+
+    def rows(chunk_regions: Sequence[str], chunk_periods: Sequence[str]) -> int:
+        return expected_row_count(structure, code_lists, chunk_regions, chunk_periods)
+
+    queries: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    group: list[str] = []
+    for period in periods:
+        if rows(every_region, [*group, period]) <= limit:
+            group.append(period)
+            continue
+        if group:
+            queries.append((every_region, tuple(group)))
+        group = [period]
+        if rows(every_region, group) <= limit:
+            continue
+        for single in [every_region] if len(every_region) <= 1 else [[r] for r in every_region]:
+            if rows(single, group) > limit:
+                raise ValueError(
+                    f"{' '.join(['region', *single, 'in'] if single else [])} period {period} "
+                    f"alone holds {rows(single, group)} rows, over the {limit} a query may "
+                    'return; use the ODataFeed (api = "v3")'
+                )
+        part: list[str] = []
+        for region in every_region:
+            if rows([*part, region], group) > limit:
+                queries.append((tuple(part), (period,)))
+                part = []
+            part.append(region)
+        queries.append((tuple(part), (period,)))
+        group = []
+    if group:
+        queries.append((every_region, tuple(group)))
+    return queries
 
 
 @dataclass(frozen=True)
@@ -213,7 +314,7 @@ def read_batch(zone: LandingZone, marker: LandedFile) -> LandedBatch:
     info = json.loads(zone.verify(marker))
     by_sha = {f.manifest.sha256: f for f in zone.files(SOURCE, marker.manifest.dataset)}
     files: list[LandedFile] = []
-    data: dict[str, Any] = {"dimensions": {}, "pages": []}
+    data: dict[str, Any] = {"dimensions": {}, "pages": [], "measure_codes": None}
     for entry in info["files"]:
         landed = by_sha.get(entry["sha256"])
         if landed is None:
@@ -236,6 +337,7 @@ def read_batch(zone: LandingZone, marker: LandedFile) -> LandedBatch:
         data_properties=data["data_properties"],
         dimensions=data["dimensions"],
         pages=tuple(data["pages"]),
+        measure_codes=data["measure_codes"],
     )
     return LandedBatch(marker=marker, info=info, files=tuple(files), responses=responses)
 
@@ -299,7 +401,7 @@ def _fetch_code_lists(
     for key in keys:
         note(f"{spec.id}: code list {key}")
         dimensions[key] = _get(
-            session, api_url(base_url, spec.id, key), spec, http, {"$format": "json"}
+            session, metadata_url(base_url, spec, key), spec, http, {"$format": "json"}
         )
     return dimensions
 
@@ -345,11 +447,13 @@ def fetch_table_responses(
     regions: Sequence[str],
     progress: ProgressCallback | None = None,
     max_pages: int = MAX_PAGES,
+    api_limit: int = API_MAX_RECORDS,
 ) -> FetchedTable:
-    """Steps 2 and 3 of the module docstring: metadata, code lists and every data page."""
+    """Steps 2 and 3 of the module docstring: metadata, code lists and every data page (for
+    ``api = "v3_api"`` in queries of at most ``api_limit`` rows, ``plan_queries``)."""
     note = progress or (lambda _: None)
     data_properties = _get(
-        session, api_url(base_url, spec.id, "DataProperties"), spec, http, {"$format": "json"}
+        session, metadata_url(base_url, spec, "DataProperties"), spec, http, {"$format": "json"}
     )
     structure = _checked(spec, data_properties, parse_data_properties)
     dimensions = _fetch_code_lists(
@@ -362,25 +466,41 @@ def fetch_table_responses(
     )
     period_codes = _checked(spec, dimensions[structure.period_key], parse_dimension_list)
     periods = [p.code for p in select_periods(period_codes, spec)]
-    start = feed_url(base_url, spec.id)
+    start = data_url(base_url, spec)
     if not periods:
         raise CbsFetchError(
             spec.id, start, f"no {'/'.join(spec.period_types)} period from {spec.first_year} on"
         )
-    params = {
-        "$format": "json",
-        "$filter": odata_filter(structure.region_key, regions, structure.period_key, periods),
-    }
-    pages = fetch_pages(session, spec, start, params, http=http, note=note, max_pages=max_pages)
+    if structure.region_key is None:
+        regions = ()
     code_lists = {
         key: _checked(spec, response, parse_dimension_list) for key, response in dimensions.items()
     }
+    queries = [(tuple(regions), tuple(periods))]
+    if spec.api == "v3_api":
+        try:
+            queries = plan_queries(structure, code_lists, regions, periods, api_limit)
+        except ValueError as exc:
+            raise CbsFetchError(spec.id, start, str(exc)) from None
+    pages: tuple[Response, ...] = ()
+    for query_regions, query_periods in queries:
+        params = {
+            "$format": "json",
+            "$filter": odata_filter(
+                structure.region_key, query_regions, structure.period_key, query_periods
+            ),
+        }
+        pages += fetch_pages(
+            session, spec, start, params, http=http, note=note, max_pages=max_pages
+        )
     expected = expected_row_count(structure, code_lists, regions, periods)
     wanted_periods = set(periods)
 
     def selected(row: dict[str, object]) -> bool:
-        region = str(row.get(structure.region_key, ""))
         period = str(row.get(structure.period_key, "")).strip()
+        if structure.region_key is None:
+            return period in wanted_periods
+        region = str(row.get(structure.region_key, ""))
         return period in wanted_periods and any(r in region for r in regions)
 
     page_rows = [_checked(spec, page, parse_page).rows for page in pages]
@@ -407,7 +527,7 @@ def fetch_region_table_responses(
     """The Gebieden table: DataProperties, its dimension code lists, every data page, whole."""
     note = progress or (lambda _: None)
     data_properties = _get(
-        session, api_url(base_url, spec.id, "DataProperties"), spec, http, {"$format": "json"}
+        session, metadata_url(base_url, spec, "DataProperties"), spec, http, {"$format": "json"}
     )
     nodes = _checked(spec, data_properties, parse_topic_tree)
     dimensions = _fetch_code_lists(
@@ -418,7 +538,7 @@ def fetch_region_table_responses(
         http=http,
         note=note,
     )
-    start = feed_url(base_url, spec.id)
+    start = data_url(base_url, spec)
     pages = fetch_pages(
         session, spec, start, {"$format": "json"}, http=http, note=note, max_pages=max_pages
     )
@@ -446,13 +566,26 @@ def fetch_table(
     progress: ProgressCallback | None = None,
     pact_regions: Sequence[str] = DEFAULT_PACT_REGIONS,
     tables: CbsTables | None = None,
+    v4_base_url: str = DEFAULT_CBS_V4_BASE_URL,
+    api_limit: int = API_MAX_RECORDS,
 ) -> TableFetch:
     """Fetch one table into the landing zone, unless its ``Modified`` is the landed one (and,
-    for a data table, the landed fetch holds every region the pact regions need)."""
-    infos = _get(session, api_url(base_url, spec.id, "TableInfos"), spec, http, {"$format": "json"})
-    modified = str(_checked(spec, infos, parse_table_infos)["Modified"])
+    for a data table, the landed fetch holds every region the pact regions need). A table
+    with ``api = "v4"`` is fetched from ``v4_base_url`` (``cbs_v4``), the others from
+    ``base_url``."""
+    is_v4 = isinstance(spec, TableSpec) and spec.api == "v4"
+    if is_v4:
+        from techpact.sources.cbs_v4 import fetch_v4_table_responses, v4_url  # builds on this
+
+        infos = _get(session, v4_url(v4_base_url, spec.id, "Properties"), spec, http)
+        modified = str(_checked(spec, infos, parse_properties)["Modified"])
+    else:
+        infos = _get(
+            session, metadata_url(base_url, spec, "TableInfos"), spec, http, {"$format": "json"}
+        )
+        modified = str(_checked(spec, infos, parse_table_infos)["Modified"])
     regions: tuple[str, ...] | None = None
-    if isinstance(spec, TableSpec):
+    if isinstance(spec, TableSpec) and spec.region_code is None:
         try:
             regions = regions_for(spec, zone, pact_regions, tables)
         except (RegionError, SourceFormatError) as exc:  # unknown pact region, bad Gebieden
@@ -468,6 +601,16 @@ def fetch_table(
         fetched = fetch_region_table_responses(
             session, spec, base_url=base_url, http=http, table_infos=infos, progress=progress
         )
+    elif is_v4:
+        fetched = fetch_v4_table_responses(
+            session,
+            spec,
+            base_url=v4_base_url,
+            http=http,
+            table_infos=infos,
+            regions=regions or (),
+            progress=progress,
+        )
     else:
         fetched = fetch_table_responses(
             session,
@@ -477,9 +620,10 @@ def fetch_table(
             table_infos=infos,
             regions=regions or (),
             progress=progress,
+            api_limit=api_limit,
         )
     try:
-        row_count = _parsed_row_count(spec, fetched, base_url, regions)
+        row_count = _parsed_row_count(spec, fetched, fetched.pages[0].url, regions)
     except SourceFormatError as exc:
         raise CbsFetchError(spec.id, fetched.pages[0].url, exc.reason) from exc
     if not row_count:
@@ -505,10 +649,9 @@ def fetch_table(
 
 
 def _parsed_row_count(
-    spec: AnySpec, fetched: FetchedTable, base_url: str, regions: Sequence[str] | None
+    spec: AnySpec, fetched: FetchedTable, file_name: str, regions: Sequence[str] | None
 ) -> int:
     """Parse the responses before anything lands: tidy rows, or the Gebieden records."""
-    file_name = feed_url(base_url, spec.id)
     if isinstance(spec, RegionTableSpec):
         if not any(parse_page(p.data, file_name).rows for p in fetched.pages):
             return 0
@@ -536,21 +679,33 @@ def land_table(
     the regions asked for (a data table), which the loader keeps."""
     # microseconds: two fetches in one second must still be ordered (the newest marker wins)
     fetched_at = fetched_at or datetime.now(UTC).isoformat(timespec="microseconds")
+    v4 = fetched.measure_codes is not None
+    infos_name, properties_name, page_name = (
+        ("Properties", "Dimensions", "Observations")
+        if v4
+        else ("TableInfos", "DataProperties", "TypedDataSet")
+    )
     parts: list[tuple[dict[str, Any], Response, str]] = [
-        ({"role": "table_infos"}, fetched.table_infos, "TableInfos.json"),
-        ({"role": "data_properties"}, fetched.data_properties, "DataProperties.json"),
+        ({"role": "table_infos"}, fetched.table_infos, f"{infos_name}.json"),
+        ({"role": "data_properties"}, fetched.data_properties, f"{properties_name}.json"),
     ]
+    if fetched.measure_codes is not None:
+        parts.append(({"role": "measure_codes"}, fetched.measure_codes, "MeasureCodes.json"))
     parts += [
-        ({"role": "dimension", "dimension": key}, response, f"{key}.json")
+        ({"role": "dimension", "dimension": key}, response, f"{key}{'Codes' if v4 else ''}.json")
         for key, response in fetched.dimensions.items()
     ]
     parts += [
-        ({"role": "data_page", "page": n}, response, f"TypedDataSet-{n:04d}.json")
+        ({"role": "data_page", "page": n}, response, f"{page_name}-{n:04d}.json")
         for n, response in enumerate(fetched.pages, start=1)
     ]
     listed = []
     for entry, response, file_name in parts:
-        load_envelope(response.data, file_name)  # never land something that is not OData JSON
+        # never land something that is not OData JSON (v4 Properties: one object)
+        if v4 and entry["role"] == "table_infos":
+            parse_properties(response.data, file_name)
+        else:
+            load_envelope(response.data, file_name)
         landed, _ = zone.land_bytes(
             response.data,
             source=SOURCE,
@@ -570,6 +725,7 @@ def land_table(
         "resource": spec.resource,
         "classification_year": spec.classification_year,
         "modified": modified,
+        "api": spec.api if isinstance(spec, TableSpec) else "v3",
         "fetched_at": fetched_at,
         "row_count": row_count,
         "files": listed,

@@ -62,9 +62,10 @@ class Property:
 
 @dataclass(frozen=True)
 class TableStructure:
-    """What DataProperties says: the dimension names and the topics (measures)."""
+    """What DataProperties says: the dimension names and the topics (measures). A table of
+    national figures has no region dimension (``region_key`` None)."""
 
-    region_key: str
+    region_key: str | None
     period_key: str
     dimensions: tuple[Property, ...]
     topics: tuple[Property, ...]
@@ -119,7 +120,7 @@ def parse_table_infos(data: bytes, file_name: str) -> dict[str, Any]:
 
 
 def parse_data_properties(data: bytes, file_name: str) -> TableStructure:
-    """Find the region (GeoDimension), period (TimeDimension) and the Topics."""
+    """Find the region (GeoDimension, if any), period (TimeDimension) and the Topics."""
     props = []
     for entry in load_envelope(data, file_name)["value"]:
         if not isinstance(entry, dict) or not {"Key", "Type", "Title"} <= entry.keys():
@@ -132,15 +133,21 @@ def parse_data_properties(data: bytes, file_name: str) -> TableStructure:
                 unit=(str(entry["Unit"]).strip() if entry.get("Unit") else None),
             )
         )
+    return table_structure(props, file_name)
+
+
+def table_structure(props: Sequence[Property], file_name: str) -> TableStructure:
+    """Dimensions and topics (v3 DataProperties, or v4 Dimensions and MeasureCodes)."""
     geo = [p for p in props if p.type == "GeoDimension"]
     time = [p for p in props if p.type == "TimeDimension"]
-    if len(geo) != 1 or len(time) != 1:
+    if len(geo) > 1 or len(time) != 1:
         raise SourceFormatError(
             file_name,
-            f"expected one GeoDimension and one TimeDimension, found {len(geo)} and {len(time)}",
+            "expected at most one GeoDimension and one TimeDimension, "
+            f"found {len(geo)} and {len(time)}",
         )
     return TableStructure(
-        region_key=geo[0].key,
+        region_key=geo[0].key if geo else None,
         period_key=time[0].key,
         dimensions=tuple(p for p in props if p.type in DIMENSION_TYPES),
         topics=tuple(p for p in props if p.type == "Topic"),
@@ -190,11 +197,12 @@ def expected_row_count(
 
 
 def parse_page(data: bytes, file_name: str) -> Page:
-    """One TypedDataSet page: its rows and the ``odata.nextLink`` to follow, if any."""
+    """One data page (v3 TypedDataSet, v4 Observations): its rows and the next link to follow,
+    if any (``odata.nextLink`` in v3, ``@odata.nextLink`` in v4)."""
     payload = load_envelope(data, file_name)
     if not all(isinstance(row, dict) for row in payload["value"]):
-        raise SourceFormatError(file_name, "TypedDataSet rows must be JSON objects")
-    link = payload.get("odata.nextLink")
+        raise SourceFormatError(file_name, "data rows must be JSON objects")
+    link = payload.get("odata.nextLink", payload.get("@odata.nextLink"))
     if link is not None and not isinstance(link, str):
         raise SourceFormatError(file_name, "odata.nextLink is not a string")
     return Page(rows=tuple(payload["value"]), next_link=link or None)
@@ -244,14 +252,37 @@ def select_periods(codes: Iterable[Code], spec: TableSpec) -> tuple[Period, ...]
     return tuple(chosen)
 
 
+def check_region_dimension(structure: TableStructure, spec: TableSpec, file_name: str) -> None:
+    """A table has a region dimension, or its spec names the one region (``region_code``)."""
+    if structure.region_key is None and spec.region_code is None:
+        raise SourceFormatError(
+            file_name,
+            f"table {spec.id} has no region dimension (GeoDimension): give region_code in "
+            "cbs_tables.toml (the region its figures are about, e.g. NL01)",
+        )
+    if structure.region_key is not None and spec.region_code is not None:
+        raise SourceFormatError(
+            file_name,
+            f"table {spec.id} has region dimension {structure.region_key!r}: drop region_code "
+            "from cbs_tables.toml",
+        )
+
+
+def _same_title(a: str, b: str) -> bool:
+    """Titles are compared without case and spaces: v3 and v4 spell some topics differently
+    ("Nettoarbeidsparticipatie" in the v3 tables, "Netto arbeidsparticipatie" in v4 85224NED)."""
+    return "".join(a.split()).lower() == "".join(b.split()).lower()
+
+
 def match_measures(structure: TableStructure, spec: TableSpec, file_name: str) -> dict[str, str]:
-    """Topic key -> role, matched by Title (case-insensitive) or by Key prefix."""
+    """Topic key -> role (v4: Measure code -> role), matched by Title (ignoring case and
+    spaces) or by Key prefix."""
     found: dict[str, str] = {}
     for measure in spec.measure:
         hits = [
             topic
             for topic in structure.topics
-            if (measure.title and topic.title.lower() == measure.title.lower())
+            if (measure.title and _same_title(topic.title, measure.title))
             or (measure.key_prefix and topic.key.startswith(measure.key_prefix))
         ]
         if len(hits) != 1:
@@ -295,6 +326,7 @@ def tidy_rows(
     ``x 1 000``; missing values stay null.
     """
     measures = match_measures(structure, spec, file_name)
+    check_region_dimension(structure, spec, file_name)
     periods = {p.code: p for p in select_periods(dimension_codes[structure.period_key], spec)}
     wanted = regions if regions is not None else spec.regions
     wanted_regions = set(wanted) if wanted is not None else None
@@ -316,7 +348,7 @@ def tidy_rows(
             f"dimension {spec.breakdown.dimension!r}",
             file_name,
         )
-    handled = {structure.region_key, structure.period_key, *fixed, *filter(None, [breakdown_key])}
+    handled = {structure.region_key, structure.period_key, *fixed, breakdown_key} - {None}
     loose = [d.title for d in structure.dimensions if d.key not in handled]
     if loose:
         raise SourceFormatError(
@@ -328,7 +360,11 @@ def tidy_rows(
     records = []
     for line, row in enumerate(rows, start=1):
         try:
-            region = str(row[structure.region_key]).strip()
+            region = (
+                str(row[structure.region_key]).strip()
+                if structure.region_key is not None
+                else str(spec.region_code)
+            )
             period_code = str(row[structure.period_key]).strip()
             if any(str(row[k]).strip() != v for k, v in fixed.items()):
                 continue
@@ -379,6 +415,8 @@ class TableResponses:
     data_properties: bytes
     dimensions: dict[str, bytes]
     pages: tuple[bytes, ...]
+    measure_codes: bytes | None = None  # v4 only: its Properties, Dimensions and MeasureCodes
+    # stand where v3 has TableInfos and DataProperties
 
 
 def tidy_table(
@@ -388,7 +426,13 @@ def tidy_table(
     file_name: str,
     regions: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """Every data page of one table fetch as tidy rows (see ``tidy_rows``)."""
+    """Every data page of one table fetch as tidy rows (see ``tidy_rows``); a v4 fetch is
+    read by ``cbs_v4_parse`` into the same structure, code lists and rows."""
+    if spec.api == "v4":
+        from techpact.sources.cbs_v4_parse import v4_table_parts  # it builds on this module
+
+        structure, codes, rows = v4_table_parts(responses, file_name)
+        return tidy_rows(spec, structure, codes, rows, file_name=file_name, regions=regions)
     structure = parse_data_properties(responses.data_properties, f"{file_name} DataProperties")
     codes = {}
     for dim in structure.dimensions:

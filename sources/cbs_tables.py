@@ -26,6 +26,14 @@ from pydantic import (
 TABLE_ID = r"^[0-9A-Za-z]{5,12}$"
 ROLE = r"^[a-z][a-z0-9_]*$"
 REGION_KEY = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,6}$")
+# Which CBS API serves a table (docs/cbs.md "APIs"):
+#   v3       metadata and code lists from ODataApi, data pages from ODataFeed (no row limit)
+#   v3_feed  everything from ODataFeed
+#   v3_api   everything from ODataApi, whose queries are limited to 10,000 records: the data
+#            request is split by period (and region) to stay under it
+#   v4       datasets.cbs.nl/odata/v1/CBS/<id>: Properties, Dimensions, MeasureCodes,
+#            <Dim>Codes, Observations
+Api = Literal["v3", "v3_feed", "v3_api", "v4"]
 
 
 class CbsTablesError(ValueError):
@@ -66,13 +74,17 @@ class TableSpec(BaseModel):
     """One CBS table to fetch, and how its cells map onto techpact's tidy rows.
 
     ``regions`` is an optional override: without it the regions to fetch follow the pact
-    regions through the region hierarchy (``cbs_regions.regions_to_fetch``).
+    regions through the region hierarchy (``cbs_regions.regions_to_fetch``). A table without a
+    region dimension (national figures) names the one region its rows are about in
+    ``region_code`` instead (e.g. ``NL01``).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["data"] = "data"
     id: str = Field(pattern=TABLE_ID)
+    api: Api = "v3"
+    region_code: str | None = None
     resource: str = Field(pattern=ROLE)
     title: str = Field(min_length=3)
     classification_year: int = Field(ge=1990, le=2100)
@@ -85,12 +97,21 @@ class TableSpec(BaseModel):
 
     @model_validator(mode="after")
     def _valid_regions_and_roles(self) -> TableSpec:
-        bad = [r for r in self.regions or () if not REGION_KEY.match(r)]
+        bad = [
+            r
+            for r in (*(self.regions or ()), self.region_code or "NL01")
+            if not REGION_KEY.match(r)
+        ]
         if bad:
             raise ValueError(f"region keys {bad} are not CBS region keys such as CR12")
         roles = [m.role for m in self.measure]
         if len(set(roles)) != len(roles):
             raise ValueError(f"measure roles {roles} repeat")
+        if self.region_code is not None and self.regions is not None:
+            raise ValueError(
+                "give regions (a table with a region dimension) or region_code "
+                "(a table without one), not both"
+            )
         return self
 
 

@@ -11,6 +11,8 @@ PUBLISHED_FILE_NAME = "techpact.duckdb"
 # Public endpoints; a local server stands in for them in tests (TECHPACT_CBS_BASE_URL, ...).
 DEFAULT_CBS_BASE_URL = "https://opendata.cbs.nl"
 DEFAULT_DUO_BASE_URL = "https://onderwijsdata.duo.nl"
+# CBS OData v4 (tables with api = "v4" in cbs_tables.toml); TECHPACT_CBS_V4_BASE_URL
+DEFAULT_CBS_V4_BASE_URL = "https://datasets.cbs.nl"
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,9 @@ class Settings:
     export_dir: Path | None = None
     publish_lock_timeout_seconds: float = 60.0
     cbs_base_url: str = DEFAULT_CBS_BASE_URL
+    cbs_v4_base_url: str = DEFAULT_CBS_V4_BASE_URL
+    # The CBS table list; None: the bundled sources/cbs_tables.toml (TECHPACT_CBS_TABLES)
+    cbs_tables_path: Path | None = None
     duo_base_url: str = DEFAULT_DUO_BASE_URL
     # Legacy duo.nl files; None: the legacy_base_url of sources/duo_datasets.toml.
     duo_legacy_base_url: str | None = None
@@ -98,6 +103,8 @@ class Settings:
         landing_dir: Path | None = None,
         *,
         cbs_base_url: str | None = None,
+        cbs_v4_base_url: str | None = None,
+        cbs_tables_path: Path | None = None,
         duo_base_url: str | None = None,
         duo_legacy_base_url: str | None = None,
         pact_regions: tuple[str, ...] | None = None,
@@ -108,6 +115,8 @@ class Settings:
             data_dir=data_dir,
             landing_dir=landing,
             cbs_base_url=(cbs_base_url or DEFAULT_CBS_BASE_URL).rstrip("/"),
+            cbs_v4_base_url=(cbs_v4_base_url or DEFAULT_CBS_V4_BASE_URL).rstrip("/"),
+            cbs_tables_path=cbs_tables_path,
             duo_base_url=(duo_base_url or DEFAULT_DUO_BASE_URL).rstrip("/"),
             duo_legacy_base_url=duo_legacy_base_url.rstrip("/") if duo_legacy_base_url else None,
             pact_regions=tuple(pact_regions) if pact_regions else DEFAULT_PACT_REGIONS,

@@ -14,14 +14,15 @@ fixture of the tests that import it.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 
 @dataclass(frozen=True)
@@ -43,19 +44,29 @@ class Recorded:
     headers: dict[str, str]
 
 
+Handler = Callable[[dict[str, str]], Reply]
+
+
 @dataclass
 class _Route:
     path: str
     query: dict[str, str | None] | None  # a None value: the parameter must be absent
     replies: list[Reply]
     served: int = 0
+    handler: Handler | None = None  # builds the reply from the query instead
+    ignore_case: bool = False  # CBS paths: /ODataApi/odata/... and /ODataApi/OData/... alike
 
     def matches(self, path: str, query: dict[str, str]) -> bool:
-        if path.rstrip("/") != self.path.rstrip("/"):
+        mine, theirs = self.path.rstrip("/"), path.rstrip("/")
+        if self.ignore_case:
+            mine, theirs = mine.lower(), theirs.lower()
+        if mine != theirs:
             return False
         return self.query is None or all(query.get(k) == v for k, v in self.query.items())
 
-    def next_reply(self) -> Reply:
+    def next_reply(self, query: dict[str, str]) -> Reply:
+        if self.handler is not None:
+            return self.handler(query)
         reply = self.replies[min(self.served, len(self.replies) - 1)]
         self.served += 1
         return reply
@@ -103,22 +114,56 @@ class ReplayServer:
 
     # -- routes -----------------------------------------------------------------------------
 
-    def add(self, path: str, *replies: Reply, query: dict[str, str | None] | None = None) -> None:
+    def add(
+        self,
+        path: str,
+        *replies: Reply,
+        query: dict[str, str | None] | None = None,
+        ignore_case: bool = False,
+    ) -> None:
         """Serve ``replies`` in order at ``path`` (last one repeats); newer routes win."""
         with self._lock:
-            self._routes.insert(0, _Route(path, query, list(replies)))
+            self._routes.insert(0, _Route(path, query, list(replies), ignore_case=ignore_case))
+
+    def add_handler(
+        self,
+        path: str,
+        handler: Handler,
+        *,
+        query: dict[str, str | None] | None = None,
+        ignore_case: bool = False,
+    ) -> None:
+        """Answer requests to ``path`` with ``handler(query)``; newer routes win."""
+        with self._lock:
+            self._routes.insert(
+                0, _Route(path, query, [], handler=handler, ignore_case=ignore_case)
+            )
 
     def add_json(self, path: str, payload: Any, **kwargs: Any) -> None:
         self.add(path, Reply(body=json.dumps(payload).encode("utf-8")), **kwargs)
 
     def add_file(
-        self, path: str, file: Path, *, query: dict[str, str | None] | None = None
+        self,
+        path: str,
+        file: Path,
+        *,
+        query: dict[str, str | None] | None = None,
+        ignore_case: bool = False,
     ) -> None:
         """Serve a recorded file, with ``{base_url}`` replaced by this server's address."""
-        self.add(path, Reply(body=self.render(file.read_bytes())), query=query)
+        self.add(
+            path, Reply(body=self.render(file.read_bytes())), query=query, ignore_case=ignore_case
+        )
 
     def render(self, data: bytes) -> bytes:
         return data.replace(b"{base_url}", self.base_url.encode("ascii"))
+
+    def render_hosts(self, data: bytes | str) -> Any:
+        """A saved CBS response (or URL) with the CBS host replaced by this server's address."""
+        text = data if isinstance(data, bytes) else data.encode("utf-8")
+        for host in CBS_HOSTS:
+            text = text.replace(host, self.base_url.encode("ascii"))
+        return text if isinstance(data, bytes) else text.decode("utf-8")
 
     # -- history ----------------------------------------------------------------------------
 
@@ -134,7 +179,7 @@ class ReplayServer:
         with self._lock:
             for route in self._routes:
                 if route.matches(path, query):
-                    return route.next_reply()
+                    return route.next_reply(query)
         return Reply(status=404, body=b'{"odata.error":{"message":"not found"}}')
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -201,13 +246,216 @@ def running_server() -> Iterator[ReplayServer]:
 def serve_cbs_table(server: ReplayServer, folder: Path, page_size: int) -> None:
     """Serve a recorded CBS table folder as CBS does: ``ODataApi/odata/<ID>/<entity>`` for
     every ``<entity>.json`` and ``ODataFeed/odata/<ID>/TypedDataSet`` for
-    ``TypedDataSet-<n>.json``, page n answering ``$skip=(n - 1) * page_size``."""
+    ``TypedDataSet-<n>.json``, page n answering ``$skip=(n - 1) * page_size``. Paths match
+    whatever the case of ``odata`` (CBS's own next links say ``OData``)."""
     table = folder.name
     pages = sorted(folder.glob("TypedDataSet-*.json"), key=lambda p: int(p.stem.split("-")[1]))
     for file in sorted(folder.glob("*.json")):
         if file not in pages:
-            server.add_file(f"/ODataApi/odata/{table}/{file.stem}", file)
+            server.add_file(f"/ODataApi/odata/{table}/{file.stem}", file, ignore_case=True)
     feed = f"/ODataFeed/odata/{table}/TypedDataSet"
     for number, page in enumerate(pages, start=1):
         skip = str((number - 1) * page_size) if number > 1 else None
-        server.add_file(feed, page, query={"$skip": skip})
+        server.add_file(feed, page, query={"$skip": skip}, ignore_case=True)
+
+
+# -- real CBS captures ------------------------------------------------------------------------
+
+# The hosts in captured metadata URLs and next links; replayed, they name the replay server.
+CBS_HOSTS = (b"https://opendata.cbs.nl", b"http://opendata.cbs.nl", b"https://datasets.cbs.nl")
+DATA_SETS = frozenset({"TypedDataSet", "UntypedDataSet", "Observations"})
+# The 500 ODataApi answers to a query over its limit. The message is the one users report;
+# the exact JSON body was never captured (../shared/samples/cbs_real/PROVENANCE.md).
+TOO_MANY_RECORDS = "query returns more than {limit} records"
+_V3_URL = re.compile(
+    r"/(?P<service>ODataApi|ODataFeed)/OData/(?P<table>\w+)/\$metadata(#Cbs\.OData\.WebAPI\.(?P<entity>\w+))?$",
+    re.IGNORECASE,
+)
+_V4_URL = re.compile(r"/odata/v1/CBS/(?P<table>\w+)/\$metadata#(?P<entity>\w+)$")
+_SUBSTRINGOF = re.compile(r"^substringof\('([^']*)',\s*(\w+)\)$")
+_EQ = re.compile(r"^(\w+) eq '([^']*)'$")
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One saved CBS response: where CBS served it (from its own metadata URL) and its JSON."""
+
+    file: Path
+    api: str  # "ODataApi", "ODataFeed" or "v4"
+    table: str
+    entity: str  # "" for a v3 service root
+    payload: dict[str, Any]
+
+    @property
+    def path(self) -> str:
+        if self.api == "v4":
+            return f"/odata/v1/CBS/{self.table}/{self.entity}"
+        return f"/{self.api}/odata/{self.table}/{self.entity}"
+
+    @property
+    def next_link(self) -> str | None:
+        return self.payload.get("odata.nextLink") or self.payload.get("@odata.nextLink")
+
+
+def read_capture(file: Path) -> Capture:
+    """A capture, placed by its ``odata.metadata`` (v3) or ``@odata.context`` (v4) URL."""
+    payload = json.loads(file.read_bytes().decode("utf-8-sig"))
+    if "@odata.context" in payload:
+        match = _V4_URL.search(payload["@odata.context"])
+        api = "v4"
+    else:
+        match = _V3_URL.search(payload.get("odata.metadata", ""))
+        api = match["service"] if match else ""
+    if match is None:
+        raise ValueError(f"{file}: no CBS metadata URL tells where it was served")
+    entity = match["entity"] or ""
+    return Capture(file, api, match["table"], entity, payload)
+
+
+def filter_rows(rows: list[dict[str, Any]], odata_filter: str | None) -> list[dict[str, Any]]:
+    """Rows a ``$filter`` as the client writes it selects: ``(a or b ...) and (c or ...)`` of
+    ``substringof('X', Key)`` and ``Key eq 'X'``. Anything else is a ``ValueError``."""
+    if not odata_filter:
+        return rows
+    clauses = []
+    for clause in re.split(r"\)\s+and\s+\(", odata_filter.strip()[1:-1]):
+        atoms = []
+        for atom in clause.split(" or "):
+            if match := _SUBSTRINGOF.match(atom.strip()):
+                atoms.append(("in", match[2], match[1]))
+            elif match := _EQ.match(atom.strip()):
+                atoms.append(("eq", match[1], match[2]))
+            else:
+                raise ValueError(f"the replay server does not understand {atom!r}")
+        clauses.append(atoms)
+
+    def keep(row: dict[str, Any]) -> bool:
+        return all(
+            any(
+                (value in str(row.get(key, ""))) if op == "in" else str(row.get(key)) == value
+                for op, key, value in atoms
+            )
+            for atoms in clauses
+        )
+
+    return [row for row in rows if keep(row)]
+
+
+def _error(status: int, message: str) -> Reply:
+    body = {"odata.error": {"code": "", "message": {"lang": "en-US", "value": message}}}
+    return Reply(status=status, body=json.dumps(body).encode("utf-8"))
+
+
+def _data_set_handler(
+    server: ReplayServer, capture: Capture, *, page_size: int, api_limit: int, service: str
+) -> Handler:
+    """Serve one whole captured data set as CBS would: filtered by ``$filter``; from ODataApi
+    all at once, or HTTP 500 over ``api_limit`` rows; from ODataFeed and v4 in pages of
+    ``page_size`` rows by ``$skip``, each but the last with a next link echoing the query."""
+    rows = capture.payload["value"]
+    context_key = "@odata.context" if capture.api == "v4" else "odata.metadata"
+    context = server.render_hosts(capture.payload[context_key])
+
+    def handle(query: dict[str, str]) -> Reply:
+        try:
+            selected = filter_rows(rows, query.get("$filter"))
+        except ValueError as exc:
+            return _error(400, str(exc))
+        if service == "ODataApi":
+            if len(selected) > api_limit:
+                return _error(500, TOO_MANY_RECORDS.format(limit=api_limit))
+            page, link = selected, None
+        else:
+            skip = int(query.get("$skip", "0"))
+            page = selected[skip : skip + page_size]
+            link = None
+            if skip + page_size < len(selected):
+                echoed = urlencode(
+                    {k: v for k, v in query.items() if k != "$skip"}, safe="$'(), "
+                ).replace(" ", "%20")
+                separator = "/?" if capture.api != "v4" else "?"
+                link = (
+                    f"{server.base_url}{_served_path(capture, service)}{separator}{echoed}"
+                    f"&$skip={skip + page_size}"
+                )
+        envelope: dict[str, Any] = {context_key: context, "value": page}
+        if link:
+            envelope["@odata.nextLink" if capture.api == "v4" else "odata.nextLink"] = link
+        return Reply(body=json.dumps(envelope, ensure_ascii=False).encode("utf-8"))
+
+    return handle
+
+
+def _served_path(capture: Capture, service: str) -> str:
+    """The path of a capture under ``service``, spelt as CBS's own links spell it."""
+    if capture.api == "v4":
+        return capture.path
+    return f"/{service}/OData/{capture.table}/{capture.entity}"
+
+
+def serve_cbs_captures(
+    server: ReplayServer,
+    root: Path,
+    *,
+    page_size: int = 10_000,
+    api_limit: int = 10_000,
+    mirror_feed_as_api: bool = False,
+) -> list[Capture]:
+    """Serve every saved CBS response under ``root`` (one folder per table) at its original
+    path, found from its own metadata URL: v3 ``/ODataApi/odata/<id>/<entity>`` and
+    ``/ODataFeed/odata/<id>/<entity>`` (``OData`` or ``odata``), v4
+    ``/odata/v1/CBS/<id>/<entity>``.
+
+    A data set saved whole (TypedDataSet, Observations) is filtered and paged per request
+    (``_data_set_handler``). A data set saved as pages (83599NED) is served page by page as
+    saved: page n at the ``$skip`` its predecessor's next link names. Bodies are served as
+    saved, with the CBS host in URLs replaced by the server's address. Nothing a capture lacks
+    is made up: a request for it is answered 404.
+
+    ``mirror_feed_as_api`` also serves ODataFeed captures under ``/ODataApi/`` (CBS serves
+    every table from both), to replay an ODataApi client against a table saved from the feed.
+    """
+    captures = [
+        read_capture(f)
+        for folder in sorted(root.iterdir())
+        if folder.is_dir()
+        for f in sorted(folder.iterdir())
+        if f.suffix.lower() == ".json"
+    ]
+    paged: dict[str, list[Capture]] = {}
+    for capture in captures:
+        services = [capture.api]
+        if mirror_feed_as_api and capture.api == "ODataFeed":
+            services.append("ODataApi")
+        if capture.entity in DATA_SETS:
+            pages = [c for c in captures if c.path == capture.path]
+            if len(pages) > 1 or capture.next_link:
+                paged.setdefault(capture.path, pages)
+                continue
+            for service in services:
+                handler = _data_set_handler(
+                    server, capture, page_size=page_size, api_limit=api_limit, service=service
+                )
+                server.add_handler(_served_path(capture, service), handler, ignore_case=True)
+            continue
+        body = server.render_hosts(capture.file.read_bytes())
+        for service in services:
+            server.add_handler(
+                _served_path(capture, service),
+                lambda _query, body=body: Reply(body=body),
+                ignore_case=True,
+            )
+    for path, pages in paged.items():
+        pages.sort(key=lambda c: c.payload["value"][0].get("ID", 0))
+        skip: str | None = None
+        for page in pages:
+            body = server.render_hosts(page.file.read_bytes())
+            server.add_handler(
+                path,
+                lambda _query, body=body: Reply(body=body),
+                query={"$skip": skip},
+                ignore_case=True,
+            )
+            link = page.next_link
+            skip = parse_qs(urlsplit(link).query)["$skip"][-1] if link else None
+    return captures

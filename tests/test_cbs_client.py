@@ -16,8 +16,8 @@ from conftest import FIXTURES
 from http_server import ReplayServer, Reply, running_server, serve_cbs_table
 
 from techpact.config import HttpSettings
-from techpact.sources.cbs import CbsFetchError, fetch_table, latest_batch
-from techpact.sources.cbs_parse import tidy_table
+from techpact.sources.cbs import CbsFetchError, fetch_table, latest_batch, plan_queries
+from techpact.sources.cbs_parse import Code, Property, TableStructure, tidy_table
 from techpact.sources.cbs_tables import load_cbs_tables
 from techpact.sources.http import make_session
 from techpact.sources.landing import LandingZone
@@ -344,3 +344,46 @@ def test_an_empty_last_page_is_judged_by_its_rows_not_by_the_selected_ones() -> 
     check_row_count(SPEC, "http://x/TypedDataSet", [8, 8, 3], 6, 60)
     with pytest.raises(CbsFetchError, match="the last one empty"):
         check_row_count(SPEC, "http://x/TypedDataSet", [8, 8, 0], 6, 60)
+
+
+def _cube(regions: int, periods: int, other: int):
+    """A structure and code lists: RegioS x Perioden x one other dimension of ``other`` codes."""
+    structure = TableStructure(
+        region_key="RegioS",
+        period_key="Perioden",
+        dimensions=tuple(
+            Property(key, key, kind)
+            for key, kind in (
+                ("RegioS", "GeoDimension"),
+                ("Perioden", "TimeDimension"),
+                ("Geslacht", "Dimension"),
+            )
+        ),
+        topics=(),
+    )
+    codes = {
+        "RegioS": tuple(Code(f"GM{n:04d}", f"gemeente {n}") for n in range(regions)),
+        "Perioden": tuple(Code(f"{2020 + n}JJ00", str(2020 + n)) for n in range(periods)),
+        "Geslacht": tuple(Code(f"G{n}", f"g{n}") for n in range(other)),
+    }
+    return structure, codes
+
+
+def test_odataapi_queries_group_periods_under_the_limit_then_split_regions() -> None:
+    structure, codes = _cube(regions=3, periods=3, other=10)  # 30 rows a period
+    regions = ["GM0000", "GM0001", "GM0002"]
+    periods = ["2020JJ00", "2021JJ00", "2022JJ00"]
+    assert plan_queries(structure, codes, regions, periods, 60) == [
+        (tuple(regions), ("2020JJ00", "2021JJ00")),
+        (tuple(regions), ("2022JJ00",)),
+    ]
+    assert plan_queries(structure, codes, regions, periods, 20) == [
+        (("GM0000", "GM0001"), ("2020JJ00",)),
+        (("GM0002",), ("2020JJ00",)),
+        (("GM0000", "GM0001"), ("2021JJ00",)),
+        (("GM0002",), ("2021JJ00",)),
+        (("GM0000", "GM0001"), ("2022JJ00",)),
+        (("GM0002",), ("2022JJ00",)),
+    ]
+    with pytest.raises(ValueError, match="region GM0000 in period 2020JJ00 alone holds 10 rows"):
+        plan_queries(structure, codes, regions, periods, 9)

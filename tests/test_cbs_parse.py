@@ -11,6 +11,7 @@ from conftest import FIXTURES
 from techpact.sources.cbs_parse import (
     TableResponses,
     decode_period,
+    match_measures,
     parse_data_properties,
     parse_dimension_list,
     parse_page,
@@ -19,7 +20,7 @@ from techpact.sources.cbs_parse import (
     tidy_table,
     unit_multiplier,
 )
-from techpact.sources.cbs_tables import CbsTablesError, TableSpec, parse_cbs_tables
+from techpact.sources.cbs_tables import CbsTablesError, MeasureSpec, TableSpec, parse_cbs_tables
 from techpact.sources.errors import SourceFormatError
 
 TABLE_DIR = FIXTURES / "cbs" / "85701NED"
@@ -160,10 +161,38 @@ def test_a_value_that_is_not_a_number_is_refused_with_line_and_column() -> None:
         tidy_rows(GRADUATES_SPEC, structure, CODES, rows, file_name="page")
 
 
-def test_data_properties_without_a_geo_dimension_is_refused() -> None:
-    data = _envelope([{"Type": "TimeDimension", "Key": "Perioden", "Title": "Perioden"}])
-    with pytest.raises(SourceFormatError, match="one GeoDimension"):
-        parse_data_properties(data, "DataProperties")
+def test_data_properties_with_two_geo_dimensions_or_no_time_dimension_are_refused() -> None:
+    geo = {"Type": "GeoDimension", "Key": "RegioS", "Title": "Regio's"}
+    for entries in ([geo, geo], [geo]):
+        with pytest.raises(SourceFormatError, match="at most one GeoDimension"):
+            parse_data_properties(_envelope(entries), "DataProperties")
+
+
+NATIONAL_PROPERTIES = _envelope(
+    [
+        {"Type": "Dimension", "Key": "Geslacht", "Title": "Geslacht"},
+        {"Type": "TimeDimension", "Key": "Jaar", "Title": "Perioden"},
+        {"Type": "Topic", "Key": "Gediplomeerden_3", "Title": "Gediplomeerden", "Unit": "x 1 000"},
+    ]
+)
+
+
+def test_a_table_without_a_region_dimension_needs_region_code_and_then_gets_it() -> None:
+    structure = parse_data_properties(NATIONAL_PROPERTIES, "DataProperties")
+    assert structure.region_key is None
+    rows = [{"Geslacht": "T001038", "Jaar": "2022JJ00", "Gediplomeerden_3": 1.5}]
+    with pytest.raises(SourceFormatError, match=r"no region dimension.*give region_code"):
+        tidy_rows(GRADUATES_SPEC, structure, CODES, rows, file_name="page")
+    national = GRADUATES_SPEC.model_copy(update={"regions": None, "region_code": "NL01"})
+    tidy = tidy_rows(national, structure, CODES, rows, file_name="page")
+    assert tidy[["region_code", "value"]].values.tolist() == [["NL01", 1500.0]]
+
+
+def test_region_code_is_refused_for_a_table_with_a_region_dimension() -> None:
+    structure = parse_data_properties(DATA_PROPERTIES, "DataProperties")
+    national = GRADUATES_SPEC.model_copy(update={"regions": None, "region_code": "NL01"})
+    with pytest.raises(SourceFormatError, match="has region dimension 'Regio': drop region_code"):
+        tidy_rows(national, structure, CODES, [], file_name="page")
 
 
 @pytest.mark.parametrize(
@@ -235,6 +264,13 @@ def test_the_recorded_fixture_pages_parse_to_the_same_rows_as_one_page() -> None
         (('corop = "COROP-gebieden", ', ""), "table #1 (85755NED): field levels.corop"),
         (('code_topic = "Code"', 'code_topic = "Code"\nregions = ["CR12"]'), "regions"),
         (("levels = {", "level = {"), "table #1 (85755NED): field levels"),
+        # which API serves a table; the one region of a table without a region dimension
+        (('api = "v3"', 'api = "v5"'), "(86088NED): field api"),
+        (('api = "v3"', 'api = "v3"\nregion_code = "Nederland"'), "region keys"),
+        (
+            ('api = "v3"', 'api = "v3"\nregion_code = "NL01"\nregions = ["CR12"]'),
+            "(86088NED): field (entry): Value error, give regions",
+        ),
     ],
 )
 def test_a_typo_in_cbs_tables_fails_naming_the_table_and_field(
@@ -244,3 +280,19 @@ def test_a_typo_in_cbs_tables_fails_naming_the_table_and_field(
     assert change[0] in text
     with pytest.raises(CbsTablesError, match=named.replace("(", r"\(").replace(")", r"\)")):
         parse_cbs_tables(text.replace(change[0], change[1], 1), origin="cbs_tables.toml")
+
+
+def test_a_measure_title_matches_whatever_its_spacing_as_v3_and_v4_spell_it_differently() -> None:
+    """v3 85269NED says "Nettoarbeidsparticipatie", v4 85224NED "Netto arbeidsparticipatie"."""
+    properties = _envelope(
+        [
+            {"Type": "GeoDimension", "Key": "RegioS", "Title": "Regio's"},
+            {"Type": "TimeDimension", "Key": "Perioden", "Title": "Perioden"},
+            {"Type": "Topic", "Key": "M001796_2", "Title": "Netto arbeidsparticipatie"},
+        ]
+    )
+    spec = GRADUATES_SPEC.model_copy(
+        update={"measure": (MeasureSpec(role="net", title="Nettoarbeidsparticipatie"),)}
+    )
+    structure = parse_data_properties(properties, "Dimensions")
+    assert match_measures(structure, spec, "Dimensions") == {"M001796_2": "net"}

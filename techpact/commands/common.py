@@ -34,6 +34,8 @@ def settings_for(data_dir: Path, landing_dir: Path | None = None) -> Settings:
             data_dir,
             landing_dir,
             cbs_base_url=os.environ.get("TECHPACT_CBS_BASE_URL"),
+            cbs_v4_base_url=os.environ.get("TECHPACT_CBS_V4_BASE_URL"),
+            cbs_tables_path=_path(os.environ.get("TECHPACT_CBS_TABLES")),
             duo_base_url=os.environ.get("TECHPACT_DUO_BASE_URL"),
             duo_legacy_base_url=os.environ.get("TECHPACT_DUO_LEGACY_BASE_URL"),
             pact_regions=_split(os.environ.get("TECHPACT_PACT_REGIONS")),
@@ -42,6 +44,10 @@ def settings_for(data_dir: Path, landing_dir: Path | None = None) -> Settings:
         raise fail(str(exc), code=2) from None
     configure_environment(settings)
     return settings
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:

@@ -51,8 +51,9 @@ def fetch(
     then a fetch-batch marker; a table whose TableInfos.Modified equals the landed one is
     reported "unchanged" and no data is downloaded. DUO (sources/duo_datasets.toml): the portal's
     package_show lists each dataset's files; only files whose last_modified/hash changed are
-    downloaded, then parsed before they land. Servers: TECHPACT_CBS_BASE_URL and
-    TECHPACT_DUO_BASE_URL (defaults: the public addresses).
+    downloaded, then parsed before they land. Servers: TECHPACT_CBS_BASE_URL (OData v3),
+    TECHPACT_CBS_V4_BASE_URL (OData v4) and TECHPACT_DUO_BASE_URL (defaults: the public
+    addresses); TECHPACT_CBS_TABLES: another cbs_tables.toml.
     """
     settings = settings_for(data_dir)
     if source == "duo":
@@ -61,7 +62,7 @@ def fetch(
     if source != "cbs":
         raise fail(f"unknown source {source!r}; fetch supports: cbs, duo", code=2)
     try:
-        tables = load_cbs_tables()
+        tables = load_cbs_tables(settings.cbs_tables_path)
         specs = [tables.get(t) for t in table] if table else list(tables.table)
     except CbsTablesError as exc:
         raise fail(str(exc)) from None
@@ -87,6 +88,7 @@ def fetch(
                     spec,
                     zone,
                     base_url=settings.cbs_base_url,
+                    v4_base_url=settings.cbs_v4_base_url,
                     http=settings.http,
                     force=force,
                     progress=lambda step: progress.update(bar, description=step),

@@ -148,6 +148,7 @@ def run(
             force=force,
             sources=source,
             cbs_base_url=settings.cbs_base_url,
+            cbs_v4_base_url=settings.cbs_v4_base_url,
             duo_base_url=settings.duo_base_url,
             duo_legacy_base_url=settings.duo_legacy_base_url,
             pact_regions=list(settings.pact_regions),
