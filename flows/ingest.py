@@ -199,9 +199,7 @@ def ingest_duo(
     )
     check_resolvable(settings.duo_base_url)  # no network: fail now, not once per dataset
     config = load_duo_datasets()
-    dataset_ids = datasets or sorted(
-        {d.id for d in config.dataset} | {legacy.dataset for legacy in config.legacy}
-    )
+    dataset_ids = datasets or config.dataset_ids
     futures = [
         fetch_duo_dataset_task.submit(settings, dataset_id, force) for dataset_id in dataset_ids
     ]

@@ -555,7 +555,18 @@ def regions_for(
     return regions_to_fetch(hierarchy.records, pact_regions, origin=hierarchy.origin)
 
 
-def fetch_table(
+@dataclass(frozen=True)
+class TableCheck:
+    """Step 1 of the module docstring for one table: its ``Modified`` now, the regions a data
+    table needs, and, when nothing needs fetching, the landed batch that stays."""
+
+    infos: Response
+    modified: str
+    regions: tuple[str, ...] | None
+    unchanged: LandedBatch | None
+
+
+def check_table(
     session: http_layer.Session,
     spec: AnySpec,
     zone: LandingZone,
@@ -563,19 +574,15 @@ def fetch_table(
     base_url: str,
     http: HttpSettings,
     force: bool = False,
-    progress: ProgressCallback | None = None,
     pact_regions: Sequence[str] = DEFAULT_PACT_REGIONS,
     tables: CbsTables | None = None,
     v4_base_url: str = DEFAULT_CBS_V4_BASE_URL,
-    api_limit: int = API_MAX_RECORDS,
-) -> TableFetch:
-    """Fetch one table into the landing zone, unless its ``Modified`` is the landed one (and,
-    for a data table, the landed fetch holds every region the pact regions need). A table
-    with ``api = "v4"`` is fetched from ``v4_base_url`` (``cbs_v4``), the others from
-    ``base_url``."""
-    is_v4 = isinstance(spec, TableSpec) and spec.api == "v4"
-    if is_v4:
-        from techpact.sources.cbs_v4 import fetch_v4_table_responses, v4_url  # builds on this
+) -> TableCheck:
+    """Whether a table changed since it landed: one metadata request (TableInfos, or v4
+    Properties), no data. Unchanged: the landed ``Modified`` is the table's, and for a data
+    table the landed fetch holds every region the pact regions need."""
+    if isinstance(spec, TableSpec) and spec.api == "v4":
+        from techpact.sources.cbs_v4 import v4_url  # builds on this module
 
         infos = _get(session, v4_url(v4_base_url, spec.id, "Properties"), spec, http)
         modified = str(_checked(spec, infos, parse_properties)["Modified"])
@@ -594,14 +601,50 @@ def fetch_table(
     if previous is not None and previous.info.get("modified") == modified and not force:
         landed = previous.info.get("regions", spec.regions if isinstance(spec, TableSpec) else None)
         if regions is None or set(regions) <= set(landed or ()):
-            log.info("CBS table %s unchanged since %s: no data requested", spec.id, modified)
-            return TableFetch(spec.id, "unchanged", modified, marker=previous.marker)
+            return TableCheck(infos, modified, regions, unchanged=previous)
         log.info("CBS table %s unchanged, but regions were added: fetching again", spec.id)
+    return TableCheck(infos, modified, regions, unchanged=None)
+
+
+def fetch_table(
+    session: http_layer.Session,
+    spec: AnySpec,
+    zone: LandingZone,
+    *,
+    base_url: str,
+    http: HttpSettings,
+    force: bool = False,
+    progress: ProgressCallback | None = None,
+    pact_regions: Sequence[str] = DEFAULT_PACT_REGIONS,
+    tables: CbsTables | None = None,
+    v4_base_url: str = DEFAULT_CBS_V4_BASE_URL,
+    api_limit: int = API_MAX_RECORDS,
+) -> TableFetch:
+    """Fetch one table into the landing zone, unless it is unchanged (``check_table``). A
+    table with ``api = "v4"`` is fetched from ``v4_base_url`` (``cbs_v4``), the others from
+    ``base_url``."""
+    check = check_table(
+        session,
+        spec,
+        zone,
+        base_url=base_url,
+        http=http,
+        force=force,
+        pact_regions=pact_regions,
+        tables=tables,
+        v4_base_url=v4_base_url,
+    )
+    infos, modified, regions = check.infos, check.modified, check.regions
+    if check.unchanged is not None:
+        log.info("CBS table %s unchanged since %s: no data requested", spec.id, modified)
+        return TableFetch(spec.id, "unchanged", modified, marker=check.unchanged.marker)
     if isinstance(spec, RegionTableSpec):
         fetched = fetch_region_table_responses(
             session, spec, base_url=base_url, http=http, table_infos=infos, progress=progress
         )
-    elif is_v4:
+    elif isinstance(spec, TableSpec) and spec.api == "v4":
+        from techpact.sources.cbs_v4 import fetch_v4_table_responses  # builds on this module
+
         fetched = fetch_v4_table_responses(
             session,
             spec,

@@ -18,7 +18,7 @@ import logging
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -86,6 +86,12 @@ class DuoDatasets(BaseModel):
     legacy_base_url: str
     dataset: tuple[CkanDataset, ...] = ()
     legacy: tuple[LegacyFile, ...] = ()
+
+    @property
+    def dataset_ids(self) -> list[str]:
+        """Every dataset id, portal and legacy, in the order configured."""
+        ids = [*(d.id for d in self.dataset), *(f.dataset for f in self.legacy)]
+        return list(dict.fromkeys(ids))
 
 
 def default_datasets_path() -> Path:
@@ -271,6 +277,77 @@ def download_and_land(
     )
 
 
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file ``fetch_duo`` would get: where from, its landed copy, and whether that copy is
+    current (then nothing is downloaded)."""
+
+    dataset: str
+    file_name: str
+    url: str
+    previous: LandedFile | None
+    unchanged: bool
+    extra: dict[str, str] = field(default_factory=dict)
+    resource: dict[str, Any] | None = None  # the portal's metadata; None for a legacy file
+
+
+def plan_duo(
+    settings: Settings,
+    *,
+    datasets: DuoDatasets | None = None,
+    only: set[str] | None = None,
+    legacy_base_url: str | None = None,
+    session: Session | None = None,
+    progress: Callable[[str], None] | None = None,
+    force: bool = False,
+) -> tuple[list[PlannedFile], list[ResourceFetch]]:
+    """What a fetch of the configured DUO datasets would download, from the portal's metadata
+    alone (``package_show``; no file is downloaded): the planned files, and the configured
+    resources the portal no longer lists (as failed fetches). Arguments as ``fetch_duo``."""
+    config = datasets or load_duo_datasets()
+    session = session or make_session(settings.http)
+    zone = LandingZone(settings.landing_dir)
+    report = progress or (lambda _: None)
+    planned: list[PlannedFile] = []
+    missing: list[ResourceFetch] = []
+    for dataset in config.dataset:
+        if only is not None and dataset.id not in only:
+            continue
+        report(f"duo {dataset.id}: package_show")
+        listed = list_resources(session, settings.duo_base_url, dataset, settings)
+        missing += missing_resource_names(dataset, listed, settings.duo_base_url)
+        for resource in listed:
+            if not dataset.wants(resource):
+                continue
+            url = str(resource["url"])
+            file_name = url_file_name(url)
+            extra = ckan_validators(resource)
+            by_name = extra.get("ckan_resource_name") if dataset.resource_names else None
+            previous = latest_landed_from(
+                zone,
+                dataset.id,
+                same_resource(extra.get("ckan_resource_id"), file_name, by_name),
+            )
+            unchanged = not force and is_unchanged(resource, previous)
+            planned.append(
+                PlannedFile(dataset.id, file_name, url, previous, unchanged, extra, resource)
+            )
+    base = (legacy_base_url or settings.duo_legacy_base_url or config.legacy_base_url).rstrip("/")
+    for legacy in config.legacy:
+        if only is not None and legacy.dataset not in only:
+            continue
+        previous = latest_landed_from(
+            zone, legacy.dataset, lambda f, name=legacy.file_name: f.manifest.file_name == name
+        )
+        url = f"{base}/{legacy.file_name}"
+        planned.append(
+            PlannedFile(
+                legacy.dataset, legacy.file_name, url, previous, previous is not None and not force
+            )
+        )
+    return planned, missing
+
+
 def fetch_duo(
     settings: Settings,
     *,
@@ -290,54 +367,39 @@ def fetch_duo(
     failure of one resource is reported in its ``ResourceFetch`` and does not stop the others;
     a failing ``package_show`` raises ``FetchError``.
     """
-    config = datasets or load_duo_datasets()
     session = session or make_session(settings.http)
     zone = LandingZone(settings.landing_dir)
     report = progress or (lambda _: None)
-    outcomes: list[ResourceFetch] = []
-    for dataset in config.dataset:
-        if only is not None and dataset.id not in only:
-            continue
-        report(f"duo {dataset.id}: package_show")
-        listed = list_resources(session, settings.duo_base_url, dataset, settings)
-        outcomes += missing_resource_names(dataset, listed, settings.duo_base_url)
-        for resource in listed:
-            if not dataset.wants(resource):
-                continue
-            url = str(resource["url"])
-            file_name = url_file_name(url)
-            extra = ckan_validators(resource)
-            by_name = extra.get("ckan_resource_name") if dataset.resource_names else None
-            previous = latest_landed_from(
-                zone,
-                dataset.id,
-                same_resource(extra.get("ckan_resource_id"), file_name, by_name),
-            )
-            if not force and is_unchanged(resource, previous):
-                outcomes.append(
-                    ResourceFetch(dataset.id, file_name, url, "unchanged", landed=previous)
+    planned, outcomes = plan_duo(
+        settings,
+        datasets=datasets,
+        only=only,
+        legacy_base_url=legacy_base_url,
+        session=session,
+        progress=progress,
+        force=force,
+    )
+    for file in planned:
+        if file.unchanged:
+            outcomes.append(
+                ResourceFetch(
+                    file.dataset, file.file_name, file.url, "unchanged", landed=file.previous
                 )
-                continue
-            report(f"duo {dataset.id}: {file_name}")
-            outcomes.append(
-                _guarded(session, zone, settings, dataset.id, url, file_name, extra, resource)
-            )
-    base = (legacy_base_url or settings.duo_legacy_base_url or config.legacy_base_url).rstrip("/")
-    for legacy in config.legacy:
-        if only is not None and legacy.dataset not in only:
-            continue
-        url = f"{base}/{legacy.file_name}"
-        previous = latest_landed_from(
-            zone, legacy.dataset, lambda f, name=legacy.file_name: f.manifest.file_name == name
-        )
-        if previous is not None and not force:
-            outcomes.append(
-                ResourceFetch(legacy.dataset, legacy.file_name, url, "unchanged", landed=previous)
             )
             continue
-        report(f"duo {legacy.dataset}: {legacy.file_name} (legacy)")
+        legacy = " (legacy)" if file.resource is None else ""
+        report(f"duo {file.dataset}: {file.file_name}{legacy}")
         outcomes.append(
-            _guarded(session, zone, settings, legacy.dataset, url, legacy.file_name, {})
+            _guarded(
+                session,
+                zone,
+                settings,
+                file.dataset,
+                file.url,
+                file.file_name,
+                file.extra,
+                file.resource,
+            )
         )
     return outcomes
 

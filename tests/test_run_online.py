@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_LANDING
 from http_server import ReplayServer, running_server, serve_cbs_table
+from test_pipeline import no_flow_expected
 from typer.testing import CliRunner
 
 from techpact.cli import app
 from techpact.config import HttpSettings
+from techpact.flows import pipeline
+from techpact.sources.cbs_tables import load_cbs_tables
 
 pytestmark = pytest.mark.prefect
 
@@ -45,7 +48,10 @@ def cbs_server(tmp_path: Path) -> Iterator[ReplayServer]:
 
 
 def test_run_fetches_builds_and_a_second_run_reports_nothing_new(
-    prefect_harness: None, cbs_server: ReplayServer, tmp_path: Path
+    prefect_harness: None,
+    cbs_server: ReplayServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     landing = tmp_path / "landing"
     shutil.copytree(SAMPLE_LANDING / "duo", landing / "duo")  # DUO landed by hand before
@@ -64,11 +70,15 @@ def test_run_fetches_builds_and_a_second_run_reports_nothing_new(
     )
     cbs_server.requests.clear()
 
-    second = CliRunner().invoke(app, args, env=env)
+    with monkeypatch.context() as patched:  # decided before any flow starts
+        patched.setattr(pipeline, "run_pipeline", no_flow_expected)
+        second = CliRunner().invoke(app, args, env=env)
 
     assert second.exit_code == 0, second.output
-    assert "unchanged" in second.output
+    tables = len(load_cbs_tables().table)
+    assert f"Checked {tables} CBS tables: none changed upstream" in second.output
     assert "Nothing new" in second.output
+    assert len(cbs_server.requests) == tables  # one TableInfos each
     assert cbs_server.requests_to("TypedDataSet") == []
     assert sorted((tmp_path / "snapshots").glob("*.duckdb")) == snapshots
 

@@ -126,7 +126,7 @@ def _fetch_duo(settings: Settings, datasets: list[str] | None, *, force: bool = 
         raise fail(f"dataset(s) {unknown} not in duo_datasets.toml ({sorted(known)})", code=2)
     with Progress(TextColumn("{task.description}"), console=err_console, transient=True) as bar:
         step = bar.add_task("DUO")
-        ids = datasets or list(dict.fromkeys([*(d.id for d in config.dataset), *known]))
+        ids = datasets or config.dataset_ids
         with ThreadPoolExecutor(max_workers=settings.http.max_fetches_per_host) as pool:
             futures = [
                 pool.submit(

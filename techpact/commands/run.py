@@ -111,9 +111,12 @@ def run(
             check_landing_zone(LandingZone(settings.landing_dir), load_catalog())
         except (BuildError, LandingError, CatalogError) as exc:
             raise fail(str(exc)) from None
-        if not force and (unchanged := _published_if_nothing_new(settings)) is not None:
-            _print_nothing_new(settings, unchanged, offline=True)
-            return
+    # Nothing new: decided without Prefect, from the landing zone and code (and online from
+    # one metadata request per table or dataset); a no-op rerun takes about a second.
+    unchanged = None if force else _published_if_nothing_new(settings)
+    if unchanged is not None and _nothing_changed_upstream(settings, offline, source):
+        _print_nothing_new(settings, unchanged, offline=offline)
+        return
     from techpact.flows.build import QualityGateBlocked
     from techpact.flows.pipeline import run_pipeline
     from techpact.sources.cbs import CbsFetchError
@@ -199,6 +202,19 @@ def run(
         f"Snapshots: {settings.snapshots_dir}  (list them with "
         f"`techpact snapshots --data-dir {data_dir}`)"
     )
+
+
+def _nothing_changed_upstream(settings: Settings, offline: bool, sources: list[str] | None) -> bool:
+    """Offline: nothing can have. Online: every CBS table and DUO file is as landed (one
+    metadata request each, no Prefect); a change or a failure is left to the run's fetch."""
+    if offline:
+        return True
+    from techpact.sources.upstream import check_upstream
+
+    upstream = check_upstream(settings, sources or ("cbs", "duo"))
+    if upstream.unchanged:
+        console.print(f"Checked {upstream.describe()}: none changed upstream.")
+    return upstream.unchanged
 
 
 def _published_if_nothing_new(settings: Settings) -> SnapshotRecord | None:
