@@ -78,8 +78,14 @@ def build_task(settings: Settings, snapshot_id: str) -> BuildResult:
         catalog=load_catalog(),
         snapshot_id=snapshot_id,
     )
+    samples = sum(landed.manifest.is_sample_data for landed in build.source_files)
+    logger.info(
+        "Used %d landed file(s)%s; each with its sha256 in the snapshot's source_files",
+        len(build.source_files),
+        f", {samples} of them GENERATED SAMPLE DATA" if samples else "",
+    )
     for landed in build.source_files:
-        logger.info(
+        logger.debug(
             "Used %s/%s %s (sha256 %s%s)",
             landed.manifest.source,
             landed.manifest.dataset,

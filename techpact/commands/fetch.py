@@ -12,6 +12,7 @@ from rich.text import Text
 from techpact.commands.common import (
     DEFAULT_DATA_DIR,
     DataDir,
+    Verbose,
     console,
     err_console,
     fail,
@@ -43,6 +44,7 @@ def fetch(
         ),
     ] = False,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
 ) -> None:
     """Download CBS StatLine tables or DUO files into the landing zone.
 

@@ -8,7 +8,7 @@ import duckdb
 import typer
 from rich.table import Table
 
-from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail
+from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, Verbose, console, fail
 from techpact.config import Settings
 
 indicators_app = typer.Typer(
@@ -93,6 +93,7 @@ def indicators(ctx: typer.Context, data_dir: DataDir = DEFAULT_DATA_DIR) -> None
 def show(
     indicator_id: Annotated[str, typer.Argument(help="Indicator id, as in the list.")],
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
 ) -> None:
     """Print an indicator's definition and its latest values."""
     with _connect(Settings.from_paths(data_dir)) as con:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail, settings_for
+from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, Verbose, console, fail, settings_for
 from techpact.sources import duo
 from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandingError, LandingZone
@@ -29,6 +29,7 @@ def land_file(
         str | None, typer.Option("--url", help="Where the file was downloaded from.")
     ] = None,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
 ) -> None:
     """Copy a downloaded file into the landing zone, unchanged, with its manifest.
 

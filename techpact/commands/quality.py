@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail, settings_for
+from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, Verbose, console, fail, settings_for
 from techpact.config import Settings
 from techpact.expectations.report import SAMPLE_DATA_NOTE, status_of, summary_rows
 from techpact.warehouse.runs import RunRecord, list_runs, run_docs_dir
@@ -28,6 +28,7 @@ def quality(
         ),
     ] = None,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     failures_only: Annotated[
         bool, typer.Option("--failures", help="Show only the checks that failed.")
     ] = False,

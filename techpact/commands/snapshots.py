@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail
+from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, Verbose, console, fail
 from techpact.config import Settings
 from techpact.warehouse.lock import LockTimeout
 from techpact.warehouse.snapshots import SnapshotError, SnapshotStore
@@ -34,6 +34,7 @@ SnapshotId = Annotated[str, typer.Argument(help="Snapshot id, as `techpact snaps
 def snapshots(
     ctx: typer.Context,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     as_json: AsJson = False,
 ) -> None:
     """List snapshots: id, created, rows, quality status, sample or official data."""
@@ -47,6 +48,7 @@ def snapshots(
 def snapshots_list(
     ctx: typer.Context,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     as_json: AsJson = False,
 ) -> None:
     """List snapshots: id, created, rows, quality status, sample or official data."""
@@ -58,6 +60,7 @@ def snapshots_show(
     ctx: typer.Context,
     snapshot_id: SnapshotId,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     as_json: AsJson = False,
 ) -> None:
     """Show one snapshot: its sidecar, snapshot_info, quality results and tables."""
@@ -107,6 +110,7 @@ def snapshots_diff(
     old_id: Annotated[str, typer.Argument(help="The older snapshot id.")],
     new_id: Annotated[str, typer.Argument(help="The newer snapshot id.")],
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     as_json: AsJson = False,
     limit: Annotated[
         int, typer.Option(help="Print at most this many changed values (--json prints all).")
@@ -157,6 +161,7 @@ def snapshots_rollback(
     ctx: typer.Context,
     snapshot_id: SnapshotId,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
 ) -> None:
     """Publish an older snapshot again (atomically, logged as a new publication event)."""
     store = _store(ctx, data_dir)
@@ -173,6 +178,7 @@ def snapshots_rollback(
 def snapshots_prune(
     ctx: typer.Context,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     yes: Annotated[bool, typer.Option("--yes", help="Delete; without it, only show.")] = False,
     keep_last: Annotated[
         int | None,
@@ -250,6 +256,7 @@ def snapshots_export(
     snapshot_id: SnapshotId,
     target: Annotated[Path, typer.Argument(help="New or empty folder to write into.")],
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     file_format: Annotated[
         str, typer.Option("--format", help="Export format (only parquet).")
     ] = "parquet",
