@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from click.core import ParameterSource
 from rich.console import Console
 
 from techpact.config import Settings
@@ -25,7 +24,8 @@ _DATA_DIR_KEY = "techpact.data_dir"
 def _data_dir_option(ctx: typer.Context, param: typer.CallbackParam, value: Path) -> Path:
     """``--data-dir`` in any position: given here, it wins and holds for the subcommands;
     otherwise the one given before the command, else TECHPACT_DATA_DIR, else ``data``."""
-    if ctx.get_parameter_source(param.name or "data_dir") is ParameterSource.COMMANDLINE:
+    source = ctx.get_parameter_source(param.name or "data_dir")
+    if source is not None and source.name == "COMMANDLINE":  # typer vendors its own click
         ctx.meta[_DATA_DIR_KEY] = value
         return value
     return ctx.meta.get(_DATA_DIR_KEY, value)
