@@ -11,7 +11,15 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, Verbose, console, fail, settings_for
+from techpact.commands.common import (
+    DEFAULT_DATA_DIR,
+    AsJson,
+    DataDir,
+    Verbose,
+    console,
+    fail,
+    settings_for,
+)
 from techpact.config import Settings
 from techpact.expectations.report import SAMPLE_DATA_NOTE, status_of, summary_rows
 from techpact.warehouse.runs import RunRecord, list_runs, run_docs_dir
@@ -32,6 +40,7 @@ def quality(
     failures_only: Annotated[
         bool, typer.Option("--failures", help="Show only the checks that failed.")
     ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Print the quality summary of the last run, or of one run or snapshot.
 
@@ -44,6 +53,19 @@ def quality(
     except (SnapshotError, LookupError) as exc:
         raise fail(str(exc)) from None
     quality_status = status_of(records)
+    if as_json:
+        shown = [r for r in records if not (failures_only and r["success"])]
+        payload = {
+            "run_id": run_id,
+            "status": status,
+            "quality_status": quality_status,
+            "is_sample_data": is_sample_data,
+            "checks": shown,
+        }
+        typer.echo(json.dumps(payload, indent=2, default=str))
+        if status == "blocked":
+            raise typer.Exit(1)
+        return
     console.print(
         Text.assemble(
             ("Run ", ""),
