@@ -20,6 +20,7 @@ from techpact.commands.common import (
     fail,
     settings_for,
 )
+from techpact.commands.snapshots import resolve_snapshot_id
 from techpact.config import Settings
 from techpact.expectations.report import SAMPLE_DATA_NOTE, status_of, summary_rows
 from techpact.warehouse.runs import RunRecord, list_runs, run_docs_dir
@@ -31,7 +32,7 @@ def quality(
         str | None,
         typer.Argument(
             metavar="SNAPSHOT",
-            help="A run or snapshot id (default: the last run).",
+            help="A run or snapshot id, or `published` or `latest` (default: the last run).",
             show_default=False,
         ),
     ] = None,
@@ -107,6 +108,8 @@ def _load(settings: Settings, run_id: str | None) -> tuple[str, str, list[dict[s
         if not runs:
             raise LookupError(f"no runs recorded in {settings.runs_dir} yet; run `techpact run`")
         return _from_run(runs[-1])
+    if run_id in ("published", "latest"):
+        run_id = resolve_snapshot_id(SnapshotStore(settings), run_id)
     check_snapshot_id(run_id)
     record_path = settings.runs_dir / f"{run_id}.json"
     if record_path.exists():
