@@ -33,6 +33,7 @@ def fetch(
         list[str] | None,
         typer.Option(
             "--table",
+            metavar="ID",
             help="CBS: only this table id (repeatable; ids in sources/cbs_tables.toml); "
             "default: all.",
         ),
@@ -41,6 +42,7 @@ def fetch(
         list[str] | None,
         typer.Option(
             "--dataset",
+            metavar="ID",
             help="DUO: only this dataset id (repeatable; ids in sources/duo_datasets.toml); "
             "default: all.",
         ),
