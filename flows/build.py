@@ -6,6 +6,7 @@ there and is tested without Prefect.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +38,8 @@ from techpact.warehouse.snapshots import (
     accepted_checks,
     new_snapshot_id,
 )
+
+log = logging.getLogger(__name__)
 
 
 class QualityGateBlocked(RuntimeError):
@@ -84,8 +87,8 @@ def build_task(settings: Settings, snapshot_id: str) -> BuildResult:
         len(build.source_files),
         f", {samples} of them GENERATED SAMPLE DATA" if samples else "",
     )
-    for landed in build.source_files:
-        logger.debug(
+    for landed in build.source_files:  # detail for -v (techpact's loggers go to DEBUG)
+        log.debug(
             "Used %s/%s %s (sha256 %s%s)",
             landed.manifest.source,
             landed.manifest.dataset,
