@@ -4,6 +4,7 @@ options in any position, choices that say what they accept, --json on every list
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from techpact import __version__
 from techpact.cli import app
 from techpact.commands.run import command_name, status_line
+from techpact.console_log import HideRoutineRecords, configure_console_logging
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "200"}
@@ -173,3 +175,26 @@ def test_every_list_command_prints_json(published_sample: Path, args: list[str])
     result = runner.invoke(app, [*args, "--json", "--data-dir", str(published_sample)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)
+
+
+def record(name: str, level: int, message: str) -> logging.LogRecord:
+    return logging.LogRecord(name, level, __file__, 1, message, None, None)
+
+
+def test_the_terminal_hides_routine_records_unless_verbose() -> None:
+    routine = HideRoutineRecords()
+    assert not routine.filter(
+        record("prefect.task_runs", logging.INFO, "Finished in state Completed()")
+    )
+    assert not routine.filter(record("great_expectations.data_context", logging.INFO, "Created"))
+    assert routine.filter(record("prefect.task_runs", logging.WARNING, "Finished in state Failed"))
+    assert routine.filter(
+        record("techpact.expectations.gate", logging.INFO, "Quality gate: passed")
+    )
+    try:
+        configure_console_logging(verbose=True)
+        assert logging.getLogger("techpact").getEffectiveLevel() == logging.DEBUG
+        configure_console_logging(verbose=False)
+        assert logging.getLogger("techpact").getEffectiveLevel() == logging.INFO
+    finally:
+        configure_console_logging(verbose=False)
