@@ -2,26 +2,39 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# $(STAMP): what running techpact needs; $(DEV_STAMP): that plus the dev extras (pytest, ruff,
+# Playwright, Dask, duckdb_engine) for tests and linting.
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+# setuptools notes every editable install of a mapped layout ("Editable installation"): noise.
+PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip --quiet
 
-.PHONY: browser demo test lint format install bench sample clean server serve server-stop worker
+.PHONY: browser demo dev test lint format install bench sample clean server serve server-stop worker
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@echo "Creating $(VENV) and installing techpact (runtime dependencies only)..."
+	@$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@$(PIP) install --upgrade pip
+	@$(PIP) install -e .
+	@touch $(STAMP)
 
-install: $(STAMP)
+$(DEV_STAMP): $(STAMP)
+	@echo "Installing the dev extras into $(VENV)..."
+	@$(PIP) install -e '.[dev]'
+	@touch $(DEV_STAMP)
+
+## The development environment: techpact with the dev extras (`make test` and `make lint` need it).
+dev: $(DEV_STAMP)
+install: $(DEV_STAMP)
 
 ## Run the whole pipeline offline on the bundled (generated) sample landing zone.
 demo: $(STAMP)
-	$(BIN)/techpact run --offline --landing-dir sample/landing
+	@$(BIN)/techpact run --offline --landing-dir sample/landing
 
 ## Lint, then run the whole test suite (installs headless Chromium for the browser tests first).
-test: $(STAMP) browser
+test: $(DEV_STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -38,11 +51,11 @@ browser:
 			echo "No chromium: install Debian's 'chromium' package to run the browser tests."; \
 		fi; }
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -50,7 +63,7 @@ format: $(STAMP)
 sample: $(STAMP)
 	$(BIN)/python sample/generate_landing.py sample/landing
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python bench/run.py
 
 ## A local Prefect server on 127.0.0.1 (UI at http://127.0.0.1:$(PREFECT_PORT)), in the background.

@@ -6,6 +6,7 @@ there and is tested without Prefect.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,8 @@ from techpact.warehouse.snapshots import (
     new_snapshot_id,
 )
 from techpact.warehouse.unchanged import current_fingerprint, published_if_unchanged
+
+log = logging.getLogger(__name__)
 
 
 class QualityGateBlocked(RuntimeError):
@@ -80,8 +83,14 @@ def build_task(settings: Settings, snapshot_id: str) -> BuildResult:
         catalog=load_catalog(),
         snapshot_id=snapshot_id,
     )
-    for landed in build.source_files:
-        logger.info(
+    samples = sum(landed.manifest.is_sample_data for landed in build.source_files)
+    logger.info(
+        "Used %d landed file(s)%s; each with its sha256 in the snapshot's source_files",
+        len(build.source_files),
+        f", {samples} of them GENERATED SAMPLE DATA" if samples else "",
+    )
+    for landed in build.source_files:  # detail for -v (techpact's loggers go to DEBUG)
+        log.debug(
             "Used %s/%s %s (sha256 %s%s)",
             landed.manifest.source,
             landed.manifest.dataset,

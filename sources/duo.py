@@ -37,6 +37,7 @@ from techpact.sources.duo_formats import (
     parse_count,
     recognise_format,
 )
+from techpact.sources.duo_published import refuse_unread_breakdown
 from techpact.sources.errors import SourceFormatError, quoted_list
 
 _YEAR = re.compile(r"[0-9]{4}")
@@ -175,6 +176,8 @@ def recognise_layout(header: list[str], file_name: str) -> Layout:
                 layout.resource,
             )
         return layout
+    # Another breakdown of a dataset (graduates by sex, …): refused by name, not as broken.
+    refuse_unread_breakdown(header, file_name)
     # The closest layout is the one missing the fewest columns (ties: the smaller layout).
     closest = min(
         LAYOUTS, key=lambda layout: (len(set(layout.columns) - present), len(layout.columns))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import logging
+from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated
 
 import typer
 
+from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, Verbose
 from techpact.commands.dashboard import dashboard
 from techpact.commands.fetch import fetch
 from techpact.commands.indicators import indicators_app
@@ -15,6 +16,7 @@ from techpact.commands.quality import quality
 from techpact.commands.run import run
 from techpact.commands.serve import serve
 from techpact.commands.snapshots import snapshots_app
+from techpact.console_log import configure_console_logging
 
 app = typer.Typer(
     name="techpact",
@@ -25,19 +27,39 @@ app = typer.Typer(
         "file that BI tools open read-only."
     ),
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def installed_version() -> str:
+    try:
+        return version("techpact")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"techpact {installed_version()}")
+        raise typer.Exit()
 
 
 @app.callback()
 def main(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug detail.")] = False,
+    verbose: Verbose = False,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
 ) -> None:
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("techpact").setLevel(logging.DEBUG if verbose else logging.INFO)
+    configure_console_logging(verbose=verbose)
 
 
 app.command("run")(run)

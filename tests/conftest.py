@@ -18,7 +18,11 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_SAMPLES = REPO_ROOT.parent / "shared" / "samples"
+# The real public sample files; TECHPACT_SHARED_SAMPLES points elsewhere (a test of the
+# skip summary points it at a folder that does not exist).
+SHARED_SAMPLES = Path(
+    os.environ.get("TECHPACT_SHARED_SAMPLES") or REPO_ROOT.parent / "shared" / "samples"
+)
 SAMPLE_LANDING = REPO_ROOT / "sample" / "landing"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -47,24 +51,45 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# One reason for every real-file test skipped for want of ../shared, reported from one place:
+# pytest's short summary (-ra) folds them all into one line that says why.
+MISSING_SHARED_REASON = (
+    f"the real sample files are missing: {SHARED_SAMPLES} does not exist "
+    "(../shared/samples beside the repository)"
+)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     """The fault suite's figures (tests/faults), when it ran."""
     if record := sys.modules.get("fault_record"):
         record.terminal_summary(terminalreporter, config)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Report every skip for want of ../shared at ``shared_file``, so that they fold."""
+    report = yield
+    if report.skipped and isinstance(report.longrepr, tuple):
+        _, _, reason = report.longrepr
+        if MISSING_SHARED_REASON in str(reason):
+            report.longrepr = (__file__, _SHARED_FILE_LINE, str(reason))
+    return report
+
+
 def shared_file(relative: str) -> Path:
     """A real public file from ../shared/samples.
 
-    Missing: the test fails under CI=true (CI always has ../shared) and is skipped elsewhere,
-    saying why.
+    Without ../shared/samples the test fails under CI=true (CI always has it) and is skipped
+    elsewhere, every such test with the same reason, counted in one summary line. A file
+    missing from a ../shared that is there is a failure.
     """
     path = SHARED_SAMPLES / relative
-    if not path.exists():
-        message = f"real sample file {path} is missing (../shared/samples is not beside the repo)"
+    if not SHARED_SAMPLES.exists():
         if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+            pytest.fail(MISSING_SHARED_REASON)
+        pytest.skip(MISSING_SHARED_REASON)  # reported at this line for every test
+    if not path.exists():  # ../shared is there but lacks this file: the test is wrong
+        pytest.fail(f"real sample file {path} is missing from {SHARED_SAMPLES}")
     return path
 
 
@@ -107,3 +132,6 @@ def published_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("published")
     publish_sample(data_dir)
     return data_dir
+
+
+_SHARED_FILE_LINE = shared_file.__code__.co_firstlineno

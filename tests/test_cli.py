@@ -64,6 +64,7 @@ def test_land_file_lands_a_file_with_its_manifest(tmp_path: Path) -> None:
     [manifest_path] = (tmp_path / "landing").glob("duo/p01hoinges/*/manifest.json")
     manifest = json.loads(manifest_path.read_text())
     assert manifest["resource"] == "hbo_enrolment_by_sex"
+    assert manifest["is_sample_data"] is True  # a bundled sample file stays labelled as one
     assert manifest["byte_size"] == SAMPLE_FILE.stat().st_size
     assert (manifest_path.parent / SAMPLE_FILE.name).read_bytes() == SAMPLE_FILE.read_bytes()
     again = runner.invoke(

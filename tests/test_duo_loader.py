@@ -83,7 +83,7 @@ def test_legacy_and_current_files_of_one_resource_are_loaded_together(
         b"AANTAL_INGESCHREVENEN", b"AANTAL_EERSTEJAARS_INGESCHREVENEN"
     )
     land(zone, current, "hbo_inflow_by_programme", NEW, "current.csv")
-    with caplog.at_level(logging.WARNING), duckdb.connect() as con:
+    with caplog.at_level(logging.DEBUG, logger="techpact"), duckdb.connect() as con:
         duo_loader.load_raw(con, zone, ["hbo_inflow_by_programme"])
         rows = con.execute(
             'select year, source_format, sum("count") from raw_duo__hbo_inflow_by_programme '

@@ -23,7 +23,7 @@ def replay() -> Iterator[ReplayServer]:
 def fetch(replay: ReplayServer, data_dir: Path) -> object:
     return runner.invoke(
         app,
-        ["fetch", "--source", "duo", "--table", "p01hoinges", "--data-dir", str(data_dir)],
+        ["fetch", "--source", "duo", "--dataset", "p01hoinges", "--data-dir", str(data_dir)],
         env={
             "TECHPACT_DUO_BASE_URL": replay.base_url,
             "TECHPACT_DUO_LEGACY_BASE_URL": f"{replay.base_url}/legacy",
@@ -52,7 +52,7 @@ def test_fetch_duo_lands_the_portal_files_and_a_rerun_downloads_nothing(
 
 def test_fetch_duo_refuses_an_unknown_dataset(tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["fetch", "--source", "duo", "--table", "p99", "--data-dir", str(tmp_path)]
+        app, ["fetch", "--source", "duo", "--dataset", "p99", "--data-dir", str(tmp_path)]
     )
     assert result.exit_code == 2
     assert "p01hoinges" in result.output

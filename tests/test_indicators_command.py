@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -11,16 +12,45 @@ from techpact.cli import app
 runner = CliRunner()
 
 
-def test_indicators_lists_every_catalog_indicator_with_its_latest_period(
+def test_indicators_lists_every_catalog_indicator_on_one_line_with_its_region_count(
     published_sample: Path,
 ) -> None:
     result = runner.invoke(
-        app, ["indicators", "--data-dir", str(published_sample)], env={"COLUMNS": "200"}
+        app, ["indicators", "--data-dir", str(published_sample)], env={"COLUMNS": "80"}
     )
     assert result.exit_code == 0, result.output
-    assert "hbo_enrolment_technology_share" in result.output
-    assert "2024/25" in result.output
-    assert "CR12" in result.output
+    listed = runner.invoke(app, ["indicators", "--json", "--data-dir", str(published_sample)])
+    indicators = json.loads(listed.output)["indicators"]
+    lines = result.output.splitlines()
+    for indicator in indicators:  # one line each, whole id, latest period and region count
+        [line] = [line for line in lines if f" {indicator['indicator_id']} " in line]
+        assert line.split()[-2:] == [indicator["latest_period"], str(indicator["region_count"])]
+    assert "CR12" not in result.output  # region codes only in --json
+    assert len(lines) < len(indicators) + 10
+
+
+def test_indicators_json_lists_units_and_region_codes(published_sample: Path) -> None:
+    result = runner.invoke(app, ["indicators", "--json", "--data-dir", str(published_sample)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["is_sample_data"] is True
+    by_id = {i["indicator_id"]: i for i in payload["indicators"]}
+    share = by_id["hbo_enrolment_technology_share"]
+    assert share["unit"] == "fraction" and share["latest_period"] == "2024/25"
+    assert "CR12" in share["region_codes"] and share["region_count"] == len(share["region_codes"])
+
+
+def test_indicators_show_json_has_the_definition_and_latest_values(
+    published_sample: Path,
+) -> None:
+    result = runner.invoke(
+        app,
+        ["indicators", "show", "jobs_total", "--json", "--data-dir", str(published_sample)],
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["indicator_id"] == "jobs_total" and payload["is_sample_data"] is True
+    assert {v["region_code"] for v in payload["latest_values"]} >= {"NL01", "CR12"}
 
 
 def test_indicators_show_prints_the_definition_and_latest_values(published_sample: Path) -> None:

@@ -105,6 +105,28 @@ def test_the_last_run_published_with_warnings_exits_0(data_dir: Path) -> None:
     assert "drift_value_jump" in result.output
 
 
+def test_json_gives_the_run_and_its_checks_with_the_same_exit_status(data_dir: Path) -> None:
+    settings = Settings.from_paths(data_dir)
+    record_run(settings, run_record(BLOCKED_ID, "blocked", [FAILED_CHECK], "2026-11-29T09:00"))
+    record_run(
+        settings,
+        run_record(PASSED_ID, "published", [PASSED_CHECK, WARNING_CHECK], "2026-11-29T10:00"),
+    )
+
+    passed = quality(data_dir, "--json")
+    assert passed.exit_code == 0, passed.output
+    payload = json.loads(passed.output)
+    assert (payload["run_id"], payload["status"]) == (PASSED_ID, "published")
+    assert payload["quality_status"] == "passed_with_warnings"
+    assert [c["check_name"] for c in payload["checks"]] == ["grain_unique", "drift_value_jump"]
+
+    blocked = quality(data_dir, BLOCKED_ID, "--json", "--failures")
+    assert blocked.exit_code == 1
+    assert [c["check_name"] for c in json.loads(blocked.output)["checks"]] == [
+        "required_regions_present"
+    ]
+
+
 def test_a_named_blocked_run_exits_1_even_when_a_later_run_passed(data_dir: Path) -> None:
     settings = Settings.from_paths(data_dir)
     record_run(settings, run_record(BLOCKED_ID, "blocked", [FAILED_CHECK], "2026-11-29T09:00"))

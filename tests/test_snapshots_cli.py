@@ -94,12 +94,51 @@ def test_rollback_publishes_the_older_snapshot_and_logs_it(
     data_dir: Path, two_published: tuple[str, str]
 ) -> None:
     first, second = two_published
-    code, output = invoke(data_dir, "rollback", first)
+    code, output = invoke(data_dir, "rollback", first, "--yes")
     assert code == 0, output
     assert f"Published {first} again (was {second})" in output
     store = SnapshotStore(Settings.from_paths(data_dir))
     assert store.published_id() == first
     assert [e.event for e in store.publications()] == ["publish", "publish", "rollback"]
+
+
+def test_rollback_asks_for_confirmation_and_does_nothing_without_it(
+    data_dir: Path, two_published: tuple[str, str]
+) -> None:
+    first, second = two_published
+    store = SnapshotStore(Settings.from_paths(data_dir))
+    env = {"TECHPACT_DATA_DIR": str(data_dir)}
+
+    refused = runner.invoke(app, ["snapshots", "rollback", first], input="n\n", env=env)
+    assert refused.exit_code == 1
+    assert f"Publish {first}" in refused.output and f"in place of {second}" in refused.output
+    assert "not rolled back" in refused.output
+    assert store.published_id() == second
+
+    confirmed = runner.invoke(app, ["snapshots", "rollback", first], input="y\n", env=env)
+    assert confirmed.exit_code == 0, confirmed.output
+    assert store.published_id() == first
+
+
+def test_published_and_latest_stand_for_snapshot_ids(
+    data_dir: Path, two_published: tuple[str, str]
+) -> None:
+    _first, second = two_published
+    newest_unpublished = make_snapshot(Settings.from_paths(data_dir))
+    code, output = invoke(data_dir, "diff", "published", "latest", "--json")
+    assert code == 0, output
+    diff = json.loads(output)
+    assert (diff["old_id"], diff["new_id"]) == (second, newest_unpublished)
+
+    code, output = invoke(data_dir, "rollback", "latest", "--yes")
+    assert code == 0, output
+    assert f"Published {newest_unpublished} again (was {second})" in output
+
+
+def test_an_alias_with_nothing_behind_it_is_refused(data_dir: Path) -> None:
+    code, output = invoke(data_dir, "diff", "published", "latest")
+    assert code == 1
+    assert "nothing is published" in output
 
 
 def test_prune_shows_first_and_deletes_only_with_yes(
@@ -179,7 +218,7 @@ def test_export_writes_parquet_and_a_manifest(
         (["show", "20990101T000000Z-abcdef"], "no snapshot 20990101T000000Z-abcdef"),
         (["rollback", "../published/techpact"], "not a snapshot id"),
         (["diff", "20990101T000000Z-abcdef", "20990101T000000Z-abcde0"], "no snapshot"),
-        (["export", "latest", "out"], "not a snapshot id"),
+        (["export", "newest", "out"], "not a snapshot id"),
     ],
 )
 def test_ids_that_are_not_known_snapshots_are_errors(

@@ -9,7 +9,7 @@ import duckdb
 import typer
 from rich.text import Text
 
-from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail, settings_for
+from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, Verbose, console, fail, settings_for
 from techpact.config import Settings
 from techpact.warehouse.dashboard import DashboardError, write_dashboard
 from techpact.warehouse.lock import LockTimeout
@@ -18,6 +18,7 @@ from techpact.warehouse.snapshots import SnapshotStore
 
 def dashboard(
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     out: Annotated[
         Path | None,
         typer.Option(

@@ -13,6 +13,8 @@ from rich.text import Text
 from techpact.commands.common import (
     DEFAULT_DATA_DIR,
     DataDir,
+    Source,
+    Verbose,
     console,
     err_console,
     fail,
@@ -27,12 +29,23 @@ from techpact.sources.landing import LandingError, LandingZone
 
 
 def fetch(
-    source: Annotated[str, typer.Option("--source", help="Source to fetch: cbs or duo.")],
+    source: Annotated[Source, typer.Option("--source", help="Source to fetch.")],
     table: Annotated[
         list[str] | None,
         typer.Option(
             "--table",
-            help="Only this CBS table id or DUO dataset id (repeatable); default: all.",
+            metavar="ID",
+            help="CBS: only this table id (repeatable; ids in sources/cbs_tables.toml); "
+            "default: all.",
+        ),
+    ] = None,
+    dataset: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--dataset",
+            metavar="ID",
+            help="DUO: only this dataset id (repeatable; ids in sources/duo_datasets.toml); "
+            "default: all.",
         ),
     ] = None,
     force: Annotated[
@@ -44,6 +57,7 @@ def fetch(
         ),
     ] = False,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
 ) -> None:
     """Download CBS StatLine tables or DUO files into the landing zone.
 
@@ -56,11 +70,13 @@ def fetch(
     addresses); TECHPACT_CBS_TABLES: another cbs_tables.toml.
     """
     settings = settings_for(data_dir)
-    if source == "duo":
-        _fetch_duo(settings, table, force=force)
+    if source is Source.duo:
+        if table:
+            raise fail("DUO datasets are chosen with --dataset ID (--table is for CBS)", code=2)
+        _fetch_duo(settings, dataset, force=force)
         return
-    if source != "cbs":
-        raise fail(f"unknown source {source!r}; fetch supports: cbs, duo", code=2)
+    if dataset:
+        raise fail("CBS tables are chosen with --table ID (--dataset is for DUO)", code=2)
     try:
         tables = load_cbs_tables(settings.cbs_tables_path)
         specs = [tables.get(t) for t in table] if table else list(tables.table)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import duckdb
 import typer
+from rich import box
 from rich.table import Table
+from rich.text import Text
 
-from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail
+from techpact.commands.common import DEFAULT_DATA_DIR, AsJson, DataDir, Verbose, console, fail
 from techpact.config import Settings
 
 indicators_app = typer.Typer(
@@ -22,6 +25,15 @@ with latest as (
     select indicator_id, max(period) as latest_period
     from indicator_values
     group by indicator_id
+),
+
+regions as (
+    select
+        indicator_id,
+        count(distinct region_code) as region_count,
+        list(distinct region_code order by region_code) as region_codes
+    from indicator_values
+    group by indicator_id
 )
 
 select
@@ -30,13 +42,11 @@ select
     catalog.action_point,
     catalog.unit,
     latest.latest_period,
-    (
-        select string_agg(distinct v.region_code, ', ' order by v.region_code)
-        from indicator_values as v
-        where v.indicator_id = catalog.indicator_id
-    ) as regions
+    coalesce(regions.region_count, 0) as region_count,
+    coalesce(regions.region_codes, []) as region_codes
 from indicator_catalog as catalog
 left join latest on latest.indicator_id = catalog.indicator_id
+left join regions on regions.indicator_id = catalog.indicator_id
 order by catalog.action_point, catalog.indicator_id
 """
 
@@ -61,9 +71,13 @@ def _connect(settings: Settings) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(settings.published_path), read_only=True)
 
 
-def _say_if_sample(con: duckdb.DuckDBPyConnection) -> None:
-    """Put the published snapshot's 'generated sample data' label before its numbers."""
+def _is_sample_data(con: duckdb.DuckDBPyConnection) -> bool:
     [(is_sample_data,)] = con.execute("select is_sample_data from snapshot_info").fetchall()
+    return bool(is_sample_data)
+
+
+def _say_if_sample(is_sample_data: bool) -> None:
+    """Put the published snapshot's 'generated sample data' label before its numbers."""
     if is_sample_data:
         console.print(
             "GENERATED SAMPLE DATA (snapshot_info.is_sample_data): not official figures.",
@@ -73,28 +87,60 @@ def _say_if_sample(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @indicators_app.callback()
-def indicators(ctx: typer.Context, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
-    """List indicators: id, title, action point, latest period, regions."""
+def indicators(
+    ctx: typer.Context,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
+    as_json: AsJson = False,
+) -> None:
+    """List indicators: id, action point, title, latest period, number of regions
+    (--json: with the unit and the region codes)."""
     if ctx.invoked_subcommand is not None:
         return
     with _connect(Settings.from_paths(data_dir)) as con:
-        rows = con.execute(LIST_SQL).fetchall()
-        _say_if_sample(con)
-    table = Table(title="Published indicators")
-    table.add_column("id", no_wrap=True)
-    for column in ("title", "action point", "unit", "latest period", "regions"):
-        table.add_column(column, overflow="fold")
-    for indicator_id, title, action_point, unit, latest, regions in rows:
-        table.add_row(indicator_id, title, str(action_point), unit, latest or "-", regions or "")
+        cursor = con.execute(LIST_SQL)
+        columns = [d[0] for d in cursor.description or ()]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        is_sample_data = _is_sample_data(con)
+    if as_json:
+        typer.echo(json.dumps({"is_sample_data": is_sample_data, "indicators": rows}, indent=2))
+        return
+    _say_if_sample(is_sample_data)
+    table = Table(title="Published indicators", box=box.SIMPLE_HEAD)
+    # Whole ids (they are what `indicators show` takes); the title gives way when narrow.
+    id_width = max(len(r["indicator_id"]) for r in rows)
+    table.add_column("id", no_wrap=True, min_width=id_width)
+    table.add_column("ap", no_wrap=True, justify="right")
+    # The other columns and the cell padding take 30 characters.
+    title_width = max(12, console.width - id_width - 30)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=title_width)
+    table.add_column("latest", no_wrap=True, min_width=7)
+    table.add_column("regions", no_wrap=True, justify="right", min_width=7)
+    for row in rows:
+        table.add_row(
+            Text(row["indicator_id"]),
+            str(row["action_point"]),
+            Text(row["title_en"]),
+            row["latest_period"] or "-",
+            str(row["region_count"]),
+        )
     console.print(table)
+    console.print(
+        "ap: pact action point. An indicator's definition, unit and latest values: "
+        "techpact indicators show ID.",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @indicators_app.command("show")
 def show(
     indicator_id: Annotated[str, typer.Argument(help="Indicator id, as in the list.")],
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
+    as_json: AsJson = False,
 ) -> None:
-    """Print an indicator's definition and its latest values."""
+    """Print an indicator's definition and its latest values (--json: as JSON)."""
     with _connect(Settings.from_paths(data_dir)) as con:
         # select *: a file published by an older version lacks the newer catalog columns.
         cursor = con.execute(
@@ -107,9 +153,17 @@ def show(
                 r[0] for r in con.execute("select indicator_id from indicator_catalog").fetchall()
             ]
             raise fail(f"unknown indicator {indicator_id!r}; known: {', '.join(known)}")
-        values = con.execute(LATEST_VALUES_SQL, {"id": indicator_id}).fetchall()
-        _say_if_sample(con)
+        cursor = con.execute(LATEST_VALUES_SQL, {"id": indicator_id})
+        value_columns = [d[0] for d in cursor.description or ()]
+        values = cursor.fetchall()
+        is_sample_data = _is_sample_data(con)
         entry = dict(zip(columns, row, strict=True))
+    if as_json:
+        latest = [dict(zip(value_columns, v, strict=True)) for v in values]
+        payload = {"is_sample_data": is_sample_data, **entry, "latest_values": latest}
+        typer.echo(json.dumps(payload, indent=2, default=str))
+        return
+    _say_if_sample(is_sample_data)
     console.print(
         f"[bold]{indicator_id}[/]: {entry['title_en']} ({entry['title_nl']})", highlight=False
     )

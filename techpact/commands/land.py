@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail, settings_for
+from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, Verbose, console, fail, settings_for
 from techpact.sources import duo
 from techpact.sources.duo_check import check_duo_file
 from techpact.sources.errors import SourceFormatError
-from techpact.sources.landing import LandingError, LandingZone
+from techpact.sources.landing import (
+    MANIFEST_NAME,
+    LandingError,
+    LandingZone,
+    Manifest,
+    sha256_bytes,
+)
 
 DUO_DATASETS = list(duo.DATASETS)
+# The generated sample landing zone of a checkout (absent from an installed package).
+BUNDLED_SAMPLE_LANDING = Path(__file__).resolve().parents[2] / "sample" / "landing"
+
+
+class LandSource(StrEnum):
+    """Sources whose files can be landed by hand."""
+
+    duo = "duo"
+
+
+def bundled_sample_manifest(path: Path, data: bytes) -> Manifest | None:
+    """The manifest that labels these very bytes as generated sample data: the one beside the
+    file (a file taken from a landing zone), else the bundled sample landing zone's (a copy of
+    a sample file); None for anything else."""
+    digest = sha256_bytes(data)
+    beside = path.parent / MANIFEST_NAME
+    candidates = [beside] if beside.is_file() else []
+    if BUNDLED_SAMPLE_LANDING.is_dir():
+        candidates += sorted(BUNDLED_SAMPLE_LANDING.glob(f"*/*/{digest[:16]}/{MANIFEST_NAME}"))
+    for manifest_path in candidates:
+        try:
+            manifest = Manifest.from_json(manifest_path.read_text("utf-8"), path=manifest_path)
+        except (LandingError, OSError):
+            continue
+        if manifest.is_sample_data and manifest.sha256 == digest:
+            return manifest
+    return None
 
 
 def land_file(
@@ -21,15 +55,19 @@ def land_file(
         Path,
         typer.Argument(help="A file downloaded by hand.", exists=True, dir_okay=False),
     ],
-    source: Annotated[str, typer.Option("--source", help="Source: duo.")],
     dataset: Annotated[
         str,
         typer.Option("--dataset", help=f"Dataset id, one of: {', '.join(DUO_DATASETS)}."),
     ],
+    source: Annotated[
+        LandSource,
+        typer.Option("--source", help="Source of the file (CBS tables are fetched, not landed)."),
+    ] = LandSource.duo,
     url: Annotated[
         str | None, typer.Option("--url", help="Where the file was downloaded from.")
     ] = None,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
 ) -> None:
     """Copy a downloaded file into the landing zone, unchanged, with its manifest.
 
@@ -41,8 +79,6 @@ def land_file(
     so memory stays near the file's own size.
     """
     settings = settings_for(data_dir)
-    if source != "duo":
-        raise fail(f"unknown source {source!r}; land-file supports: duo", code=2)
     if dataset not in DUO_DATASETS:
         raise fail(f"unknown DUO dataset {dataset!r}; one of: {', '.join(DUO_DATASETS)}", code=2)
     data = path.read_bytes()
@@ -52,23 +88,34 @@ def land_file(
         raise fail(str(exc), code=2) from None
     except SourceFormatError as exc:
         raise fail(str(exc)) from None
+    sample = bundled_sample_manifest(path, data)
+    note = f"landed by hand with `techpact land-file` ({parsed.format} DUO format)"
     try:
         landed, is_new = LandingZone(settings.landing_dir).land_bytes(
             data,
-            source=source,
+            source=source.value,
             dataset=dataset,
             resource=parsed.resource,
             file_name=path.name,
             media_type="text/csv",
-            original_url=url,
-            note=f"landed by hand with `techpact land-file` ({parsed.format} DUO format)",
+            original_url=url or (sample.original_url if sample else None),
+            is_sample_data=sample is not None,
+            note=f"{sample.note} ({note})" if sample and sample.note else note,
         )
     except LandingError as exc:
         raise fail(str(exc)) from None
     verb = "Landed" if is_new else "Already landed (same sha256)"
     skipped = f", {parsed.empty_records} empty record(s) skipped" if parsed.empty_records else ""
+    if landed.manifest.is_sample_data:
+        console.print(
+            "GENERATED SAMPLE DATA: landed with is_sample_data = true (its manifest says so).",
+            style="bold yellow",
+            highlight=False,
+        )
     console.print(
         f"{verb}: {landed.path} ({parsed.resource}, {parsed.format} format, "
         f"{parsed.row_count} rows, {parsed.suppressed_cell_count} suppressed cells{skipped}, "
-        f"sha256 {landed.manifest.sha256[:12]}…)"
+        f"sha256 {landed.manifest.sha256[:12]}…)",
+        highlight=False,
+        soft_wrap=True,
     )

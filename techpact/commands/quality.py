@@ -11,7 +11,16 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail, settings_for
+from techpact.commands.common import (
+    DEFAULT_DATA_DIR,
+    AsJson,
+    DataDir,
+    Verbose,
+    console,
+    fail,
+    settings_for,
+)
+from techpact.commands.snapshots import resolve_snapshot_id
 from techpact.config import Settings
 from techpact.expectations.report import SAMPLE_DATA_NOTE, status_of, summary_rows
 from techpact.warehouse.runs import STAGES, RunRecord, list_runs, run_docs_dir
@@ -23,14 +32,16 @@ def quality(
         str | None,
         typer.Argument(
             metavar="SNAPSHOT",
-            help="A run or snapshot id (default: the last run).",
+            help="A run or snapshot id, or `published` or `latest` (default: the last run).",
             show_default=False,
         ),
     ] = None,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     failures_only: Annotated[
         bool, typer.Option("--failures", help="Show only the checks that failed.")
     ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Print the quality summary of the last run, or of one run or snapshot.
 
@@ -43,6 +54,19 @@ def quality(
     except (SnapshotError, LookupError) as exc:
         raise fail(str(exc)) from None
     quality_status = status_of(records)
+    if as_json:
+        shown = [r for r in records if not (failures_only and r["success"])]
+        payload = {
+            "run_id": run_id,
+            "status": status,
+            "quality_status": quality_status,
+            "is_sample_data": is_sample_data,
+            "checks": shown,
+        }
+        typer.echo(json.dumps(payload, indent=2, default=str))
+        if status == "blocked":
+            raise typer.Exit(1)
+        return
     console.print(
         Text.assemble(
             ("Run ", ""),
@@ -93,6 +117,8 @@ def _load(settings: Settings, run_id: str | None) -> tuple[str, str, list[dict[s
         if not runs:
             raise LookupError(f"no runs recorded in {settings.runs_dir} yet; run `techpact run`")
         return _from_run(runs[-1])
+    if run_id in ("published", "latest"):
+        run_id = resolve_snapshot_id(SnapshotStore(settings), run_id)
     check_snapshot_id(run_id)
     record_path = settings.runs_dir / f"{run_id}.json"
     if record_path.exists():

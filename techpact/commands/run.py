@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +16,8 @@ from rich.text import Text
 from techpact.commands.common import (
     DEFAULT_DATA_DIR,
     DataDir,
+    Source,
+    Verbose,
     console,
     err_console,
     fail,
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
 
 def run(
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     offline: Annotated[
         bool,
         typer.Option("--offline", help="Build only from what is in the landing zone (no fetch)."),
@@ -45,15 +50,15 @@ def run(
         typer.Option("--force", help="Rebuild and publish even when nothing is new."),
     ] = False,
     source: Annotated[
-        list[str] | None,
-        typer.Option("--source", help="Fetch only this source: cbs or duo (repeatable)."),
+        list[Source] | None,
+        typer.Option("--source", help="Fetch only this source (repeatable); default: both."),
     ] = None,
     dask: Annotated[
         str | None,
         typer.Option(
             "--dask",
             help="Fetch with a Dask task runner: 'local' (a temporary cluster) or the address "
-            "of a Dask scheduler. Needs the optional extra: pip install 'techpact[dask]'.",
+            "of a Dask scheduler. Needs the optional extra: pip install 'techpact\\[dask]'.",
         ),
     ] = None,
     landing_dir: Annotated[
@@ -89,9 +94,7 @@ def run(
     "nothing new" and changes nothing.
     """
     settings = settings_for(data_dir, landing_dir)
-    unknown = sorted(set(source or ()) - {"cbs", "duo"})
-    if unknown:
-        raise fail(f"unknown source(s) {unknown}; sources: cbs, duo", code=2)
+    sources = [s.value for s in source] if source else None
     check_acceptance(accept or [], reason)
     landing = LandingZone(settings.landing_dir)
     try:  # fail fast, before Prefect starts, on a pact region nobody knows
@@ -99,7 +102,7 @@ def run(
     except RegionError as exc:
         # Online and no CBS region table landed yet: the run fetches it first, and the pact
         # regions are resolved against it then (the seed knows only a few regions).
-        if offline or "cbs" not in (source or ("cbs",)) or region_table_landed(landing):
+        if offline or "cbs" not in (sources or ("cbs",)) or region_table_landed(landing):
             raise fail(str(exc), code=2) from None
         err_console.print(
             f"{exc}; it is looked up again once the CBS region table is fetched.",
@@ -114,7 +117,7 @@ def run(
     # Nothing new: decided without Prefect, from the landing zone and code (and online from
     # one metadata request per table or dataset); a no-op rerun takes about a second.
     unchanged = None if force else _published_if_nothing_new(settings)
-    if unchanged is not None and _nothing_changed_upstream(settings, offline, source):
+    if unchanged is not None and _nothing_changed_upstream(settings, offline, sources):
         _print_nothing_new(settings, unchanged, offline=offline)
         return
     from techpact.flows.build import QualityGateBlocked
@@ -135,9 +138,12 @@ def run(
     )
 
     console.print(
-        ("Building from" if offline else "Fetching CBS and DUO into, then building from")
-        + f" [bold]{settings.landing_dir}[/] (Prefect starts a temporary local server: the "
-        "first run on a machine takes 15-30 s longer)…"
+        Text(
+            status_line(offline, sources, settings.landing_dir)
+            + " (Prefect starts a temporary local server: the first run on a machine takes "
+            "15-30 s longer)…"
+        ),
+        soft_wrap=True,
     )
     if not os.environ.get("PREFECT_API_URL"):
         # A temporary Prefect server is started for this run: end it even if the run is
@@ -149,7 +155,7 @@ def run(
             landing_dir=str(settings.landing_dir),
             offline=offline,
             force=force,
-            sources=source,
+            sources=sources,
             cbs_base_url=settings.cbs_base_url,
             cbs_v4_base_url=settings.cbs_v4_base_url,
             duo_base_url=settings.duo_base_url,
@@ -181,12 +187,14 @@ def run(
         return
     console.print(
         f"[bold green]Published[/] snapshot [bold]{record.snapshot_id}[/]: "
-        f"{record.row_count} indicator rows, quality {record.quality_status}."
+        f"{record.row_count} indicator rows, quality {record.quality_status}.",
+        soft_wrap=True,
     )
     if record.is_sample_data:
         console.print(
             "[bold yellow]This snapshot holds GENERATED SAMPLE DATA, not official figures[/] "
-            "(snapshot_info.is_sample_data = true)."
+            "(snapshot_info.is_sample_data = true).",
+            soft_wrap=True,
         )
     for accepted in record.accepted_checks:
         console.print(
@@ -194,14 +202,54 @@ def run(
             highlight=False,
             soft_wrap=True,
         )
-    console.print(f"Published warehouse (open read-only in BI tools): {build.published_path}")
-    if build.data_docs is not None:
-        console.print(f"Quality report: {build.data_docs.as_uri()}", highlight=False)
-    _print_dashboard(settings)
-    console.print(
-        f"Snapshots: {settings.snapshots_dir}  (list them with "
-        f"`techpact snapshots --data-dir {data_dir}`)"
+    _print_paths(
+        ("Published warehouse (open read-only in BI tools)", str(build.published_path)),
+        ("Quality report", build.data_docs.as_uri() if build.data_docs else None),
+        ("Dashboard", _dashboard_uri(settings)),
     )
+    _print_next_commands(data_dir)
+
+
+def status_line(offline: bool, sources: list[str] | None, landing_dir: Path) -> str:
+    """What the run is about to do: which sources it fetches into which landing zone."""
+    if offline:
+        return f"Building from {landing_dir}"
+    names = " and ".join(name.upper() for name in (sources or ("cbs", "duo")))
+    return f"Fetching {names} into {landing_dir}, then building from it"
+
+
+def _print_paths(*paths: tuple[str, str | None]) -> None:
+    """One line per path, never wrapped (a wrapped path cannot be copied)."""
+    for label, path in paths:
+        if path:
+            console.print(Text(f"{label}: {path}"), soft_wrap=True)
+
+
+def _print_next_commands(data_dir: Path) -> None:
+    """The commands to try next, spelled the way this one was started."""
+    command = command_name()
+    option = "" if data_dir == DEFAULT_DATA_DIR else f" --data-dir {data_dir}"
+    console.print("Next, try:", highlight=False)
+    for args in ("indicators", "quality", "snapshots"):
+        console.print(Text(f"  {command} {args}{option}"), soft_wrap=True)
+
+
+def command_name(argv0: str | None = None) -> str:
+    """``techpact`` when that is what PATH finds, else this script's path (relative to the
+    working directory when under it, e.g. ``.venv/bin/techpact``)."""
+    script = Path(argv0 or sys.argv[0]).absolute()
+    on_path = shutil.which("techpact")
+    if on_path and Path(on_path).absolute() == script:
+        return "techpact"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
+
+
+def _dashboard_uri(settings: Settings) -> str | None:
+    index = settings.dashboard_dir / "index.html"
+    return index.as_uri() if index.is_file() else None
 
 
 def _nothing_changed_upstream(settings: Settings, offline: bool, sources: list[str] | None) -> bool:
@@ -237,16 +285,15 @@ def _print_nothing_new(settings: Settings, record: SnapshotRecord, *, offline: b
         "[bold]Nothing new[/]: "
         + ("" if offline else "no source changed upstream; ")
         + "the landing zone and the code are as they were for snapshot "
-        + f"[bold]{record.snapshot_id}[/], which stays published ({settings.published_path})."
+        + f"[bold]{record.snapshot_id}[/], which stays published ({settings.published_path}).",
+        soft_wrap=True,
     )
     _print_dashboard(settings)
 
 
 def _print_dashboard(settings: Settings) -> None:
     """Where the HTML dashboard of the published snapshot is (publishing refreshes it)."""
-    index = settings.dashboard_dir / "index.html"
-    if index.is_file():
-        console.print(f"Dashboard: {index.as_uri()}", highlight=False, soft_wrap=True)
+    _print_paths(("Dashboard", _dashboard_uri(settings)))
 
 
 def check_acceptance(accept: list[str], reason: str | None) -> None:

@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 
-from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail, settings_for
+from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, Verbose, console, fail, settings_for
 
 
 def serve(
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     config: Annotated[
         Path,
         typer.Option("--config", help="The deployments file.", exists=True, dir_okay=False),

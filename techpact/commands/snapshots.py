@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from techpact.commands.common import DEFAULT_DATA_DIR, DataDir, console, fail
+from techpact.commands.common import DEFAULT_DATA_DIR, AsJson, DataDir, Verbose, console, fail
 from techpact.config import Settings
 from techpact.warehouse.lock import LockTimeout
 from techpact.warehouse.snapshots import SnapshotError, SnapshotStore
@@ -26,14 +26,34 @@ snapshots_app = typer.Typer(
     no_args_is_help=False,
 )
 
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-SnapshotId = Annotated[str, typer.Argument(help="Snapshot id, as `techpact snapshots` lists it.")]
+SnapshotId = Annotated[
+    str,
+    typer.Argument(
+        help="Snapshot id, as `techpact snapshots` lists it, or `published` or `latest`."
+    ),
+]
+
+
+def resolve_snapshot_id(store: SnapshotStore, reference: str) -> str:
+    """A snapshot id, or the id ``published`` or ``latest`` stands for."""
+    if reference == "published":
+        published = store.published_id()
+        if published is None:
+            raise SnapshotError(f"nothing is published in {store.settings.data_dir} yet")
+        return published
+    if reference == "latest":
+        records = store.list()
+        if not records:
+            raise SnapshotError(f"no snapshots in {store.folder} yet")
+        return records[-1].snapshot_id
+    return reference
 
 
 @snapshots_app.callback()
 def snapshots(
     ctx: typer.Context,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     as_json: AsJson = False,
 ) -> None:
     """List snapshots: id, created, rows, quality status, sample or official data."""
@@ -47,6 +67,7 @@ def snapshots(
 def snapshots_list(
     ctx: typer.Context,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     as_json: AsJson = False,
 ) -> None:
     """List snapshots: id, created, rows, quality status, sample or official data."""
@@ -58,6 +79,7 @@ def snapshots_show(
     ctx: typer.Context,
     snapshot_id: SnapshotId,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     as_json: AsJson = False,
 ) -> None:
     """Show one snapshot: its sidecar, snapshot_info, quality results and tables."""
@@ -65,7 +87,7 @@ def snapshots_show(
 
     store = _store(ctx, data_dir)
     with _refusals():
-        description = describe_snapshot(store, snapshot_id)
+        description = describe_snapshot(store, resolve_snapshot_id(store, snapshot_id))
     if as_json:
         typer.echo(json.dumps(description.to_dict(), indent=2, default=str))
         return
@@ -104,20 +126,29 @@ def snapshots_show(
 @snapshots_app.command("diff")
 def snapshots_diff(
     ctx: typer.Context,
-    old_id: Annotated[str, typer.Argument(help="The older snapshot id.")],
-    new_id: Annotated[str, typer.Argument(help="The newer snapshot id.")],
+    old_id: Annotated[
+        str, typer.Argument(help="The older snapshot id (or `published`, `latest`).")
+    ],
+    new_id: Annotated[
+        str, typer.Argument(help="The newer snapshot id (or `published`, `latest`).")
+    ],
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     as_json: AsJson = False,
     limit: Annotated[
         int, typer.Option(help="Print at most this many changed values (--json prints all).")
     ] = 50,
 ) -> None:
-    """Show what changed from OLD_ID to NEW_ID: indicators, regions, periods and values."""
+    """Show what changed from OLD_ID to NEW_ID: indicators, regions, periods and values.
+
+    `published` and `latest` stand for those snapshots: `techpact snapshots diff published
+    latest` shows what publishing the newest snapshot would change."""
     from techpact.warehouse.diff import diff_snapshots
 
     store = _store(ctx, data_dir)
     with _refusals():
-        diff = diff_snapshots(store, old_id, new_id)
+        old, new = resolve_snapshot_id(store, old_id), resolve_snapshot_id(store, new_id)
+        diff = diff_snapshots(store, old, new)
     if as_json:
         typer.echo(json.dumps(diff.to_dict(), indent=2, default=str))
         return
@@ -157,15 +188,36 @@ def snapshots_rollback(
     ctx: typer.Context,
     snapshot_id: SnapshotId,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Publish without asking for confirmation.")
+    ] = False,
 ) -> None:
-    """Publish an older snapshot again (atomically, logged as a new publication event)."""
+    """Publish an older snapshot again (atomically, logged as a new publication event).
+
+    Asks for confirmation first, like `prune`; --yes skips the question (for scripts)."""
     store = _store(ctx, data_dir)
+    with _refusals():
+        snapshot_id = resolve_snapshot_id(store, snapshot_id)
+        record = store.get(snapshot_id)
+    published = store.published_id()
+    if not yes:
+        console.print(
+            f"Publish {snapshot_id} (created {record.created_at}, {record.row_count} rows, "
+            + ("SAMPLE data" if record.is_sample_data else "official data")
+            + f") again in place of {published or 'nothing'}?",
+            highlight=False,
+            soft_wrap=True,
+        )
+        if not typer.confirm("Roll back", default=False):
+            raise fail("not rolled back (answer y, or pass --yes)")
     with _refusals():
         event = store.rollback(snapshot_id)
     console.print(
         f"Published {event.snapshot_id} again (was {event.previous_snapshot_id}); "
         f"publication #{event.sequence} in {store.publication_log}.",
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -173,6 +225,7 @@ def snapshots_rollback(
 def snapshots_prune(
     ctx: typer.Context,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     yes: Annotated[bool, typer.Option("--yes", help="Delete; without it, only show.")] = False,
     keep_last: Annotated[
         int | None,
@@ -250,6 +303,7 @@ def snapshots_export(
     snapshot_id: SnapshotId,
     target: Annotated[Path, typer.Argument(help="New or empty folder to write into.")],
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    verbose: Verbose = False,
     file_format: Annotated[
         str, typer.Option("--format", help="Export format (only parquet).")
     ] = "parquet",
@@ -259,6 +313,7 @@ def snapshots_export(
 
     store = _store(ctx, data_dir)
     with _refusals():
+        snapshot_id = resolve_snapshot_id(store, snapshot_id)
         manifest = export_snapshot(store, snapshot_id, target, file_format=file_format)
     rows = sum(t.row_count for t in manifest.tables)
     console.print(

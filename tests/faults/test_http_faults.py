@@ -190,7 +190,7 @@ def test_a_duo_fetch_meets_the_fault(
     started = time.monotonic()
     result = CliRunner().invoke(
         app,
-        ["fetch", "--source", "duo", "--table", "p01hoinges", "--data-dir", str(data_dir)],
+        ["fetch", "--source", "duo", "--dataset", "p01hoinges", "--data-dir", str(data_dir)],
         env={**FAST, "TECHPACT_DUO_BASE_URL": replay.base_url},
     )
     seconds = time.monotonic() - started

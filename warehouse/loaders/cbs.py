@@ -67,7 +67,7 @@ def load_raw(
             )
         rows = pd.concat(frames, ignore_index=True)[[*TIDY_COLUMNS, "source_file", "source_sha256"]]
         create_raw_table(con, raw_table_name("cbs", resource), rows, used)
-        log.info("Loaded %d rows of cbs/%s", len(rows), resource)
+        log.debug("Loaded %d rows of cbs/%s", len(rows), resource)
     return used
 
 

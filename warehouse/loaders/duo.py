@@ -97,8 +97,8 @@ def tidy_rows_of(landing: LandingZone, resource: str) -> tuple[pd.DataFrame, Res
         years_by_file[str(landed.path)] = tuple(sorted(new_years))
         empty_records += tidy.empty_records
         empty_year_groups += tidy.empty_year_groups
-        if tidy.empty_records:
-            log.warning(
+        if tidy.empty_records:  # a known quirk of DUO's legacy files: detail, not a problem
+            log.debug(
                 'duo/%s: skipped %d empty record(s) (lines holding only "") in %s',
                 resource,
                 tidy.empty_records,
@@ -123,7 +123,7 @@ def load_raw(
     for resource in resources:
         rows, load = tidy_rows_of(landing, resource)
         create_raw_table(con, raw_table_name("duo", resource), rows, list(load.files))
-        log.info(
+        log.debug(
             "Loaded %d rows of duo/%s from %d file(s): %s; %d empty record(s) skipped",
             load.row_count,
             resource,
