@@ -1,20 +1,25 @@
 """Timing and memory of one step: a function in this process or a child process.
 
-A child's peak RSS comes from ``os.wait4`` on its pid (``ru_maxrss``, kilobytes on Linux):
-the largest resident set of the child or of any descendant it waited for (the temporary
-Prefect server is one), not their sum.
+A child's wall time and peak RSS are taken by bench/child.py, a small process between this one
+and the child: ``os.wait4`` on the child's pid gives ``ru_maxrss`` (kilobytes on Linux), the
+largest resident set of the child or of any descendant it waited for (the temporary Prefect
+server is one), not their sum.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+CHILD = Path(__file__).resolve().parent / "child.py"
 
 
 class BenchError(RuntimeError):
@@ -34,19 +39,23 @@ def time_call(step: Callable[[], object]) -> Sample:
 
 
 def run_child(argv: Sequence[str], env: dict[str, str], what: str) -> Sample:
-    """Run ``argv`` to its end; its wall time and peak RSS. A non-zero exit is a BenchError
-    quoting the end of its output."""
-    with tempfile.TemporaryFile() as output:
-        start = time.perf_counter()
-        child = subprocess.Popen(argv, env=env, stdout=output, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        if child.returncode != 0:
+    """Run ``argv`` to its end through bench/child.py; its wall time and peak RSS. A non-zero
+    exit is a BenchError quoting the end of its output."""
+    with tempfile.TemporaryDirectory() as tmp, (Path(tmp) / "output").open("w+b") as output:
+        result = Path(tmp) / "result.json"
+        subprocess.run(
+            [sys.executable, str(CHILD), str(result), *argv],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
+        record = json.loads(result.read_text("utf-8"))
+        if record["exit_code"] != 0:
             output.seek(0)
             tail = output.read().decode("utf-8", "replace")[-3000:]
-            raise BenchError(f"{what} exited {child.returncode}: {' '.join(argv)}\n{tail}")
-    return Sample(seconds, usage.ru_maxrss * 1024)
+            raise BenchError(f"{what} exited {record['exit_code']}: {' '.join(argv)}\n{tail}")
+    return Sample(record["seconds"], record["peak_rss_kb"] * 1024)
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from floors import (
     pandas_floor,
 )
 from measure import Sample, child_env, run_child, time_call
-from zones import REPO
 
 from techpact.sources.landing import LandingZone
 from techpact.warehouse.loaders import duo as duo_loader
 
 TECHPACT = str(Path(sys.executable).with_name("techpact"))
 TRIVIAL_FLOW = str(Path(__file__).resolve().parent / "trivial_flow.py")
+BUILD_CHILD = str(Path(__file__).resolve().parent / "build_child.py")
 LATENCY_S = 0.1
 PACT_REGIONS = "CR12,CR36"  # the pact regions the generated CBS sample was fetched for
 
@@ -118,7 +118,15 @@ def whole_runs(bench: Bench, record: Record, round_no: int) -> None:
         )
         report(bench.say, "(d) importing techpact.cli alone", record.add("cli import", sample))
 
-    in_order(round_no, trivial, full_runs, cli_import)
+    def build_children() -> None:
+        for scale, zone in bench.zones.items():
+            out = bench.scratch("build-child-") / "build.duckdb"
+            argv = [sys.executable, BUILD_CHILD, str(zone), str(out)]
+            sample = run_child(argv, bench.env(), f"the build alone at {scale}x")
+            report(bench.say, f"(f) whole-catalog build alone {scale}x", sample)
+            record.add(f"build child {scale}x", sample)
+
+    in_order(round_no, trivial, full_runs, cli_import, build_children)
 
 
 def builds(bench: Bench, record: Record, round_no: int) -> None:
@@ -188,6 +196,3 @@ def one_round(bench: Bench, record: Record, round_no: int) -> None:
     whole_runs(bench, record, round_no)
     builds(bench, record, round_no)
     fetches(bench, record, round_no)
-
-
-__all__ = ["REPO", "Bench", "Record", "one_round", "warm_up"]
