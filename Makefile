@@ -50,7 +50,7 @@ format: $(STAMP)
 sample: $(STAMP)
 	$(BIN)/python sample/generate_landing.py sample/landing
 
-## The performance targets as same-round ratios -> bench/results.md (~10 min); e.g.
+## The performance targets as same-round ratios -> bench/results.md (~6 min); e.g.
 ## `make bench BENCH_ARGS="--rounds 1 --scales 1"` for a quick look, --strict to fail on a miss.
 BENCH_ARGS ?=
 bench: $(STAMP)
