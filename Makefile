@@ -63,8 +63,11 @@ format: $(DEV_STAMP)
 sample: $(STAMP)
 	$(BIN)/python sample/generate_landing.py sample/landing
 
+## The performance targets as same-round ratios -> bench/results.md (~6 min); e.g.
+## `make bench BENCH_ARGS="--rounds 1 --scales 1"` for a quick look, --strict to fail on a miss.
+BENCH_ARGS ?=
 bench: $(DEV_STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## A local Prefect server on 127.0.0.1 (UI at http://127.0.0.1:$(PREFECT_PORT)), in the background.
 PREFECT_PORT ?= 4200
