@@ -37,6 +37,7 @@ DECLARED_PRIMARY_KEYS: dict[str, list[str]] = {
     "region": ["region_code"],
     "period": ["period"],
     "indicator_catalog": ["indicator_id"],
+    "indicator_gaps": ["indicator_id"],
     "indicator_values": [
         "indicator_id",
         "region_code",

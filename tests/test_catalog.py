@@ -113,3 +113,50 @@ def test_the_cbs_education_indicators_are_broken_down_by_education_level() -> No
         "students_by_level_residence": ("education_level",),
         "graduates_by_level_residence": ("education_level",),
     }
+
+
+VALID_GAP = """
+[[gap]]
+id = "x_by_region"
+title_nl = "X per regio"
+title_en = "X per region"
+action_point = 4
+why = "No open source publishes x below Nederland."
+nearest_source = "CBS 00000NED (Nederland only)"
+"""
+
+
+def test_a_gap_names_what_no_open_source_publishes_and_why() -> None:
+    catalog = parse_catalog(VALID_GAP, origin="gaps.toml")
+
+    assert catalog.indicators == ()
+    [gap] = catalog.gaps
+    assert (gap.id, gap.action_point, gap.nearest_source) == (
+        "x_by_region",
+        4,
+        "CBS 00000NED (Nederland only)",
+    )
+
+
+def test_a_gap_without_its_reason_fails_naming_the_entry_and_the_field() -> None:
+    without_why = VALID_GAP.replace('why = "No open source publishes x below Nederland."\n', "")
+
+    with pytest.raises(CatalogError, match=r"gaps.toml: gap #1 \(x_by_region\): field why"):
+        parse_catalog(without_why, origin="gaps.toml")
+
+
+def test_a_gap_cannot_share_an_id_with_an_indicator(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text(VALID_ENTRY)
+    (tmp_path / "b.toml").write_text(VALID_GAP.replace("x_by_region", "x_share"))
+
+    with pytest.raises(CatalogError, match="x_share"):
+        load_catalog(tmp_path)
+
+
+def test_every_action_point_has_two_indicators_or_a_documented_gap() -> None:
+    catalog = load_catalog()
+
+    for action_point in range(1, 6):
+        indicators = [i for i in catalog.indicators if i.action_point == action_point]
+        gaps = [g for g in catalog.gaps if g.action_point == action_point]
+        assert len(indicators) >= 2 or gaps, f"action point {action_point}"

@@ -161,6 +161,21 @@ def test_every_action_point_has_a_page_and_those_without_indicators_say_so(
     assert "No indicators yet" in read(site, "action-point-4.html")  # none in the catalog yet
 
 
+def test_an_action_point_page_lists_what_no_open_source_publishes_and_why(
+    settings: Settings, site: Path
+) -> None:
+    gaps = published(settings, "select indicator_id, action_point, title_en from indicator_gaps")
+    assert gaps  # the catalog's gaps.toml
+    for indicator_id, action_point, title in gaps:
+        page = read(site, f"action-point-{action_point}.html")
+        assert f'<li id="{indicator_id}"><strong>{title}</strong>' in page
+        assert f'href="action-point-{action_point}.html#{indicator_id}"' in read(site, "index.html")
+    page = read(site, "action-point-4.html")
+    assert "Not available: no open source per region" in page
+    assert "DUO publishes no nationality" in page
+    assert "Nearest open figure: CBS 85125NED" in page
+
+
 def test_an_indicator_shows_its_twente_vs_nederland_trend_in_percent(
     settings: Settings, site: Path
 ) -> None:

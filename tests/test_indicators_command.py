@@ -85,3 +85,17 @@ def test_indicators_before_any_publication_says_how_to_publish(tmp_path: Path) -
     result = runner.invoke(app, ["indicators", "--data-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert "techpact run" in result.output
+
+
+def test_indicators_name_the_gaps_no_open_source_fills(published_sample: Path) -> None:
+    listed = runner.invoke(
+        app, ["indicators", "--data-dir", str(published_sample)], env={"COLUMNS": "80"}
+    )
+    as_json = runner.invoke(app, ["indicators", "--json", "--data-dir", str(published_sample)])
+
+    assert listed.exit_code == 0, listed.output
+    assert "Gaps (no open source per region" in listed.output
+    assert "ap 4  International students in hbo and wo, per region" in listed.output
+    gaps = {g["indicator_id"]: g for g in json.loads(as_json.output)["gaps"]}
+    assert gaps["international_students_by_region"]["why"].startswith("DUO publishes no")
+    assert gaps["knowledge_migrants_by_region"]["action_point"] == 4

@@ -21,6 +21,7 @@ def dimension_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("insert into period values ('2023/24', 'school_year')")
     con.execute("create table indicator_catalog (indicator_id varchar, unit varchar)")
     con.execute("insert into indicator_catalog values ('hbo_enrolment_technology', 'count')")
+    con.execute("create table indicator_gaps (indicator_id varchar, why varchar)")
     con.execute(
         """
         create table indicator_values (
@@ -54,6 +55,7 @@ def test_a_clean_build_has_no_key_violations_and_is_copied_with_its_keys(tmp_pat
     assert rows == 2
     assert kinds == [
         ("indicator_catalog", "PRIMARY KEY"),
+        ("indicator_gaps", "PRIMARY KEY"),
         ("indicator_values", "FOREIGN KEY"),
         ("indicator_values", "FOREIGN KEY"),
         ("indicator_values", "FOREIGN KEY"),

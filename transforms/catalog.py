@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -20,6 +20,9 @@ RegionLevel = Literal["gemeente", "corop", "provincie", "landsdeel", "land"]
 REGION_LEVELS: tuple[str, ...] = get_args(RegionLevel)
 PeriodType = Literal["year", "school_year"]
 PERIOD_TYPES: tuple[str, ...] = get_args(PeriodType)
+
+
+Entry = TypeVar("Entry", bound=BaseModel)
 
 
 class CatalogError(ValueError):
@@ -90,10 +93,25 @@ class Indicator(BaseModel):
         return self.grain.breakdowns
 
 
+class Gap(BaseModel):
+    """An indicator the pact asks for that no open source publishes (per region): listed, not
+    left out, so that a reader sees what is missing and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=IDENTIFIER)
+    title_nl: str = Field(min_length=3)
+    title_en: str = Field(min_length=3)
+    action_point: int = Field(ge=1, le=5)
+    why: str = Field(min_length=20)
+    nearest_source: str | None = None  # the closest open figure, e.g. a national one
+
+
 class Catalog(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     indicators: tuple[Indicator, ...]
+    gaps: tuple[Gap, ...] = ()
 
     def get(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
@@ -102,7 +120,7 @@ class Catalog(BaseModel):
         raise KeyError(indicator_id)
 
     def only(self, source: str) -> Catalog:
-        """The indicators of one source."""
+        """The indicators of one source (no gaps: they have no source)."""
         return Catalog(indicators=tuple(i for i in self.indicators if i.source == source))
 
     @property
@@ -121,33 +139,48 @@ def default_catalog_dir() -> Path:
 
 
 def parse_catalog(text: str, *, origin: str) -> Catalog:
-    """Validate one catalog TOML text; errors name the entry (by id or position) and field."""
+    """Validate one catalog TOML text of ``[[indicator]]`` and ``[[gap]]`` entries; errors name
+    the entry (by id or position) and field."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(f"{origin}: not valid TOML ({exc})") from exc
-    unknown = set(data) - {"indicator"}
+    unknown = set(data) - {"indicator", "gap"}
     if unknown:
         raise CatalogError(f"{origin}: unknown top-level key(s) {sorted(unknown)}")
-    entries = data.get("indicator", [])
-    if not entries:
+    if not data.get("indicator") and not data.get("gap"):
         raise CatalogError(f"{origin}: no [[indicator]] entries")
-    indicators = []
+    catalog = Catalog(
+        indicators=_entries(Indicator, data.get("indicator", []), "indicator", origin),
+        gaps=_entries(Gap, data.get("gap", []), "gap", origin),
+    )
+    _refuse_duplicate_ids(catalog, origin)
+    return catalog
+
+
+def _entries(
+    model: type[Entry], entries: list[dict[str, object]], kind: str, origin: str
+) -> tuple[Entry, ...]:
+    parsed = []
     for position, entry in enumerate(entries, start=1):
-        label = f"indicator #{position} ({entry.get('id', 'no id')!s})"
+        label = f"{kind} #{position} ({entry.get('id', 'no id')!s})"
         try:
-            indicators.append(Indicator.model_validate(entry))
+            parsed.append(model.model_validate(entry))
         except ValidationError as exc:
             problems = "; ".join(
                 f"field {'.'.join(str(p) for p in err['loc']) or '(entry)'}: {err['msg']}"
                 for err in exc.errors()
             )
             raise CatalogError(f"{origin}: {label}: {problems}") from exc
-    ids = [i.id for i in indicators]
+    return tuple(parsed)
+
+
+def _refuse_duplicate_ids(catalog: Catalog, where: str, defined: str = "") -> None:
+    """An id names one indicator or one gap, never two entries."""
+    ids = [i.id for i in catalog.indicators] + [g.id for g in catalog.gaps]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise CatalogError(f"{origin}: duplicate indicator id(s) {duplicates}")
-    return Catalog(indicators=tuple(indicators))
+        raise CatalogError(f"{where}: duplicate indicator id(s) {duplicates}{defined}")
 
 
 def load_catalog(folder: Path | None = None) -> Catalog:
@@ -156,15 +189,10 @@ def load_catalog(folder: Path | None = None) -> Catalog:
     files = sorted(folder.glob("*.toml"))
     if not files:
         raise CatalogError(f"{folder}: no indicator catalog files (*.toml)")
-    indicators = [
-        indicator
-        for path in files
-        for indicator in parse_catalog(
-            path.read_text(encoding="utf-8"), origin=str(path)
-        ).indicators
-    ]
-    ids = [i.id for i in indicators]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise CatalogError(f"{folder}: indicator id(s) {duplicates} defined more than once")
-    return Catalog(indicators=tuple(indicators))
+    parts = [parse_catalog(path.read_text(encoding="utf-8"), origin=str(path)) for path in files]
+    catalog = Catalog(
+        indicators=tuple(i for part in parts for i in part.indicators),
+        gaps=tuple(g for part in parts for g in part.gaps),
+    )
+    _refuse_duplicate_ids(catalog, str(folder), " defined more than once")
+    return catalog

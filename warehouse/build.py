@@ -99,6 +99,20 @@ def write_catalog_table(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> Non
         con.unregister("catalog_rows")
 
 
+def write_gap_table(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """``indicator_gaps``: the indicators the pact asks for that no open source publishes."""
+    con.execute(
+        "create or replace table indicator_gaps (indicator_id varchar, title_nl varchar, "
+        "title_en varchar, action_point integer, why varchar, nearest_source varchar)"
+    )
+    rows = [
+        (g.id, g.title_nl, g.title_en, g.action_point, g.why, g.nearest_source)
+        for g in catalog.gaps
+    ]
+    if rows:
+        con.executemany("insert into indicator_gaps values (?, ?, ?, ?, ?, ?)", rows)
+
+
 def build_indicator_values(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> int:
     sql = resources.files("techpact.warehouse").joinpath("indicator_values.sql").read_text("utf-8")
     con.execute(f"create or replace table indicator_values as {sql}", {"snapshot_id": snapshot_id})
@@ -122,7 +136,8 @@ def check_sibling_totals(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-BUILT_TABLES = ("region", "period", "indicator_catalog", "indicator_values")  # keys' order
+# The published tables of a build, in the order their keys need (a foreign key's table first).
+BUILT_TABLES = ("region", "period", "indicator_catalog", "indicator_values", "indicator_gaps")
 
 # The published file is read by BI tools that embed DuckDB 1.x (DBeaver, Metabase's driver, ODBC
 # for Power BI, Superset's duckdb_engine): write it in the oldest storage format DuckDB 2.0
@@ -225,6 +240,7 @@ def build_warehouse(
             source_files += loader_for(source).load_raw(con, landing, resources)
         check_sibling_totals(con)
         write_catalog_table(con, catalog)
+        write_gap_table(con, catalog)
         run_models(con, catalog)
         build_period_table(con)
         row_count = build_indicator_values(con, snapshot_id)

@@ -104,6 +104,18 @@ class IndicatorInfo:
 
 
 @dataclass(frozen=True)
+class GapInfo:
+    """One row of ``indicator_gaps``: an indicator the pact asks for that no open source has."""
+
+    indicator_id: str
+    title_en: str
+    title_nl: str
+    action_point: int
+    why: str
+    nearest_source: str | None
+
+
+@dataclass(frozen=True)
 class TotalValue:
     """One value without breakdown of one indicator, region and period."""
 
@@ -138,6 +150,7 @@ class DashboardData:
     indicators: tuple[IndicatorInfo, ...]
     values: tuple[TotalValue, ...]
     quality: tuple[QualityCheck, ...]
+    gaps: tuple[GapInfo, ...] = ()
 
     def name_of(self, region_code: str) -> str:
         return self.region_names.get(region_code, region_code)
@@ -196,6 +209,7 @@ def read_dashboard_data(
         indicators=read_indicators(con),
         values=tuple(select_total_values(con, sorted(codes))),
         quality=read_quality_checks(con),
+        gaps=read_gaps(con),
     )
 
 
@@ -267,6 +281,18 @@ def read_indicators(con: duckdb.DuckDBPyConnection) -> tuple[IndicatorInfo, ...]
         """
     ).fetchall()
     return tuple(IndicatorInfo(*row) for row in rows)
+
+
+def read_gaps(con: duckdb.DuckDBPyConnection) -> tuple[GapInfo, ...]:
+    """The published gaps (none in a snapshot from before there were any)."""
+    tables = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+    if "indicator_gaps" not in tables:
+        return ()
+    rows = con.execute(
+        "select indicator_id, title_en, title_nl, action_point, why, nearest_source "
+        "from indicator_gaps order by rowid"
+    ).fetchall()
+    return tuple(GapInfo(*row) for row in rows)
 
 
 def read_quality_checks(con: duckdb.DuckDBPyConnection) -> tuple[QualityCheck, ...]:
@@ -473,6 +499,7 @@ class ActionPointPage:
     title: str
     file_name: str
     panels: tuple[IndicatorPanel, ...]
+    gaps: tuple[GapInfo, ...] = ()
 
 
 def action_point_file(number: int) -> str:
@@ -553,13 +580,15 @@ def _target_text(indicator: IndicatorInfo) -> str | None:
 
 
 def action_point_pages(data: DashboardData) -> tuple[ActionPointPage, ...]:
-    """One page per action point, with a panel for each of its indicators (maybe none)."""
+    """One page per action point, with a panel for each of its indicators (maybe none) and
+    the gaps: what the pact asks for that no open source publishes."""
     return tuple(
         ActionPointPage(
             number=number,
             title=title,
             file_name=action_point_file(number),
             panels=tuple(build_panel(data, i) for i in data.indicators if i.action_point == number),
+            gaps=tuple(g for g in data.gaps if g.action_point == number),
         )
         for number, title in ACTION_POINTS.items()
     )

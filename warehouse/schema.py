@@ -70,6 +70,18 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "target_note": "Where the pact target comes from.",
         },
     ),
+    "indicator_gaps": (
+        "Indicators the pact asks for that no open source publishes (per region): what is "
+        "missing, why, and the nearest open figure. They have no rows in indicator_values.",
+        {
+            "indicator_id": "Id of the missing indicator (not in indicator_catalog).",
+            "title_nl": "Dutch title.",
+            "title_en": "English title.",
+            "action_point": "Techniekpact action point 1-5.",
+            "why": "Why no open source gives it, with the evidence.",
+            "nearest_source": "The closest open figure (e.g. a national one), where there is one.",
+        },
+    ),
     "period": (
         "One row per period used in indicator_values, with its dates for sorting and filtering.",
         {
@@ -150,6 +162,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "region": ("region_code",),
     "period": ("period",),
     "indicator_catalog": ("indicator_id",),
+    "indicator_gaps": ("indicator_id",),
     "indicator_values": (
         "indicator_id",
         "region_code",

@@ -102,8 +102,13 @@ def indicators(
         columns = [d[0] for d in cursor.description or ()]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         is_sample_data = _is_sample_data(con)
+        gaps = _gaps(con)
     if as_json:
-        typer.echo(json.dumps({"is_sample_data": is_sample_data, "indicators": rows}, indent=2))
+        typer.echo(
+            json.dumps(
+                {"is_sample_data": is_sample_data, "indicators": rows, "gaps": gaps}, indent=2
+            )
+        )
         return
     _say_if_sample(is_sample_data)
     table = Table(title="Published indicators", box=box.SIMPLE_HEAD)
@@ -125,12 +130,39 @@ def indicators(
             str(row["region_count"]),
         )
     console.print(table)
+    _print_gaps(gaps)
     console.print(
         "ap: pact action point. An indicator's definition, unit and latest values: "
         "techpact indicators show ID.",
         highlight=False,
         soft_wrap=True,
     )
+
+
+def _gaps(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """The published gaps (none in a snapshot from before there were any)."""
+    tables = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+    if "indicator_gaps" not in tables:
+        return []
+    cursor = con.execute(
+        "select indicator_id, action_point, title_en, why, nearest_source from indicator_gaps "
+        "order by action_point, indicator_id"
+    )
+    columns = [d[0] for d in cursor.description or ()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _print_gaps(gaps: list[dict[str, object]]) -> None:
+    """The indicators the pact asks for that no open source publishes, one line each."""
+    if not gaps:
+        return
+    console.print(
+        "Gaps (no open source per region; why: --json or the dashboard):",
+        style="bold",
+        highlight=False,
+    )
+    for gap in gaps:
+        console.print(Text(f"  ap {gap['action_point']}  {gap['title_en']}"), soft_wrap=True)
 
 
 @indicators_app.command("show")
