@@ -1,36 +1,30 @@
 """A local CBS stand-in on 127.0.0.1 for `techpact fetch --source cbs`: the generated CBS
 responses of the bundled sample landing zone, each reply held back a fixed latency.
 
-It is the tests' replay server (tests/http_server.py) with a delay added to every reply; the
-server is threaded, so replies to concurrent requests wait their latency side by side.
+It is the tests' replay server (tests/http_server.py) with its ``latency_s`` set; the server
+is threaded, so replies to concurrent requests wait their latency side by side.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from zones import REPO, SAMPLE_LANDING
 
 sys.path.insert(0, str(REPO / "tests"))
-from http_server import Reply, ReplayServer, serve_cbs_table  # noqa: I001
+from http_server import ReplayServer, serve_cbs_table
 
 SAMPLE_PAGE_SIZE = 60  # rows per TypedDataSet page in the generated sample responses
 CBS_ADDRESS = b"https://opendata.cbs.nl"
 
 
-class LatencyServer(ReplayServer):
+def latency_server(latency_s: float) -> ReplayServer:
     """A replay server whose every reply waits ``latency_s`` before it is sent."""
-
-    def __init__(self, latency_s: float) -> None:
-        super().__init__()
-        self.latency_s = latency_s
-
-    def add(self, path: str, *replies: Reply, query: dict[str, str | None] | None = None) -> None:
-        delayed = [replace(r, delay_s=r.delay_s + self.latency_s) for r in replies]
-        super().add(path, *delayed, query=query)
+    server = ReplayServer()
+    server.latency_s = latency_s
+    return server
 
 
 def recorded_cbs_tables(folder: Path) -> list[Path]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fetch_server import LatencyServer, serve_sample_cbs
+from fetch_server import latency_server, serve_sample_cbs
 from floors import (
     FloorInput,
     build_subject,
@@ -165,7 +165,7 @@ def fetches(bench: Bench, record: Record, round_no: int) -> None:
     """(e): `techpact fetch --source cbs` against the local server with and without latency."""
 
     def fetch(latency_s: float, name: str) -> None:
-        with LatencyServer(latency_s) as server:
+        with latency_server(latency_s) as server:
             serve_sample_cbs(server, bench.scratch("recorded-"))
             data = bench.scratch("fetch-")
             argv = [TECHPACT, "fetch", "--source", "cbs", "--data-dir", str(data)]
