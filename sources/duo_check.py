@@ -5,9 +5,10 @@ the file's size. Checking a file before it lands needs only what the parsers ref
 totals, so a large file is parsed in pieces of whole records, each behind the file's header,
 and the totals are added up. An error in a piece names the line in the whole file.
 
-The pieces decide nothing the whole file would decide differently: where the file's kind
-follows from its values (hbo or wo) and two pieces disagree, the whole file is parsed after
-all, as before.
+The pieces decide nothing the whole file would decide differently: what concerns the whole
+file (its header, NUL bytes, its encoding) is checked on the whole file first, and where the
+file's kind follows from its values (hbo or wo) and two pieces disagree, or a piece holds no
+data rows at all, the whole file is parsed after all, as before.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from techpact.sources.duo import DatasetMismatchError, TidyFile, parse_duo_file
+from techpact.sources.duo_formats import read_file
 from techpact.sources.errors import SourceFormatError
 
 # Files up to twice this size are parsed whole; larger ones in pieces of at least this size.
@@ -56,6 +58,7 @@ def check_duo_file(
     """
     if len(data) <= 2 * piece_bytes or b"\n" not in data:
         return FileSummary.of(parse_duo_file(data, file_name, dataset=dataset))
+    read_file(data, file_name)  # what concerns the whole file first (header, NUL, encoding)
     header = data[: data.find(b"\n") + 1]
     summaries: list[FileSummary] = []
     for first_line, piece in record_pieces(data, len(header), piece_bytes):
@@ -64,6 +67,8 @@ def check_duo_file(
         except DatasetMismatchError:
             return FileSummary.of(parse_duo_file(data, file_name, dataset=dataset))
         except SourceFormatError as exc:
+            if exc.line is None or exc.line < 2:  # about the piece as a whole (no data rows)
+                return FileSummary.of(parse_duo_file(data, file_name, dataset=dataset))
             raise _in_whole_file(exc, first_line) from None
         summaries.append(FileSummary.of(tidy))
         if summaries[0].resource != summaries[-1].resource:
@@ -84,8 +89,18 @@ def record_pieces(data: bytes, start: int, piece_bytes: int) -> Iterator[tuple[i
         if len(data) - end < piece_bytes:
             end = len(data)
         yield line, data[start:end]
-        line += data.count(b"\n", start, end)
+        line += line_ends(data, start, end)
         start = end
+
+
+def line_ends(data: bytes, start: int, end: int) -> int:
+    """Line ends between ``start`` and ``end`` as the csv module counts lines: ``\\r\\n``,
+    ``\\n`` and a lone ``\\r``."""
+    return (
+        data.count(b"\n", start, end)
+        + data.count(b"\r", start, end)
+        - data.count(b"\r\n", start, end)
+    )
 
 
 def _record_end_after(data: bytes, start: int, at_least: int) -> int:

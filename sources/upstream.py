@@ -12,27 +12,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from techpact.config import Settings
-from techpact.sources.cbs import CbsFetchError, check_table
-from techpact.sources.cbs_tables import CbsTablesError, load_cbs_tables
-from techpact.sources.ckan import DuoDatasetsError, load_duo_datasets, plan_duo
-from techpact.sources.errors import SourceFormatError
-from techpact.sources.http import FetchError, make_session
-from techpact.sources.landing import LandingError, LandingZone
+from techpact.sources.cbs import check_table
+from techpact.sources.cbs_tables import load_cbs_tables
+from techpact.sources.ckan import load_duo_datasets, plan_duo
+from techpact.sources.http import make_session
+from techpact.sources.landing import LandingZone
 
 log = logging.getLogger(__name__)
 
-# A failure here only means "ask the run": it fetches and reports it properly.
-_CANNOT_TELL = (
-    CbsFetchError,
-    FetchError,
-    SourceFormatError,
-    LandingError,
-    CbsTablesError,
-    DuoDatasetsError,
-)
+# The question is cheap or it is not asked: no retries and a short deadline per request. A
+# slow or failing source only means "let the run fetch", which retries and reports properly.
+PROBE_DEADLINE_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -53,6 +46,10 @@ class Upstream:
 
 def check_upstream(settings: Settings, sources: Iterable[str] = ("cbs", "duo")) -> Upstream:
     """Ask each source whether anything changed since it landed (metadata only)."""
+    http = replace(
+        settings.http, retries=0, deadline_s=min(settings.http.deadline_s, PROBE_DEADLINE_S)
+    )
+    settings = replace(settings, http=http)
     cbs = _cannot_tell_on_failure("cbs", lambda: _check_cbs(settings), "cbs" in sources)
     duo = _cannot_tell_on_failure("duo", lambda: _check_duo(settings), "duo" in sources)
     changed = (*cbs[1], *duo[1])
@@ -104,6 +101,6 @@ def _cannot_tell_on_failure(
         return 0, []
     try:
         return check()
-    except _CANNOT_TELL as exc:
+    except Exception as exc:  # any failure: the run's fetch meets it and reports it
         log.info("Could not tell whether %s changed upstream: %s", source, exc)
         return 0, [f"{source}: could not tell ({exc})"]

@@ -82,3 +82,42 @@ def test_a_short_rest_joins_the_piece_before_it() -> None:
     sizes = [len(piece) for _, piece in record_pieces(data, len(header), piece_bytes=16)]
 
     assert sizes == [20, 24]  # 20, 20 and 4 would leave a piece shorter than 16
+
+
+def real_lines() -> list[bytes]:
+    path = shared_file("duo/onderwijsdata_ckan_2026/ingeschrevenenhbo.csv")
+    return path.read_bytes().split(b"\n")
+
+
+def same_verdict(data: bytes) -> None:
+    """check_duo_file in small pieces says what a whole parse says: the summary or the error."""
+    try:
+        whole: object = FileSummary.of(parse_duo_file(data, "f.csv", dataset="p01hoinges"))
+    except SourceFormatError as exc:
+        whole = str(exc)
+    try:
+        pieces: object = check_duo_file(data, "f.csv", dataset="p01hoinges", piece_bytes=PIECE)
+    except SourceFormatError as exc:
+        pieces = str(exc)
+    assert pieces == whole
+
+
+def test_a_long_run_of_empty_lines_at_the_end_is_no_piece_without_rows() -> None:
+    same_verdict(b"\n".join(real_lines()) + b"\r\n" * 100_000)
+
+
+def test_an_error_about_the_whole_file_comes_before_an_error_in_a_row() -> None:
+    lines = real_lines()
+    fields = lines[3].split(b",")
+    lines[3] = b",".join([*fields[:-1], b"veel"])  # a bad count on line 4
+    lines[-20] = lines[-20].replace(b"Hogeschool", b"Hoge\x00school", 1)  # and a NUL near the end
+
+    same_verdict(b"\n".join(lines))
+
+
+def test_a_lone_carriage_return_counts_as_a_line_end_as_in_a_whole_parse() -> None:
+    lines = real_lines()
+    lines[10] = lines[10].replace(b"Hogeschool", b"Hoge\rschool", 1)
+    lines[-20] = lines[-20] + b",1"  # one field too many, far after the lone \r
+
+    same_verdict(b"\n".join(lines))

@@ -56,3 +56,27 @@ def test_fetch_duo_refuses_an_unknown_dataset(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "p01hoinges" in result.output
+
+
+TWO_DATASETS = ["--dataset", "p01hoinges", "--dataset", "p04hogdipl"]
+
+
+def test_a_dataset_the_portal_cannot_list_hides_none_of_the_others(
+    replay: ReplayServer, tmp_path: Path
+) -> None:
+    serve(replay, package(replay))  # p01hoinges only: the other package_show calls get 404
+
+    result = runner.invoke(
+        app,
+        ["fetch", "--source", "duo", "--data-dir", str(tmp_path), *TWO_DATASETS],
+        env={
+            "TECHPACT_DUO_BASE_URL": replay.base_url,
+            "TECHPACT_DUO_LEGACY_BASE_URL": f"{replay.base_url}/legacy",
+            "COLUMNS": "200",
+        },
+    )
+
+    assert result.exit_code == 1
+    assert "ingeschrevenengeslhbo.csv" in result.output  # landed and reported
+    assert "landed" in result.output
+    assert "failed:" in result.output and "p04hogdipl" in result.output

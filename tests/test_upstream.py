@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from http_server import ReplayServer, running_server, serve_cbs_table
+from http_server import ReplayServer, Reply, running_server, serve_cbs_table
 from test_duo_ckan import CONFIG, FAST, package, serve
 from test_run_online import SAMPLE_PAGE_SIZE, recorded_tables
 
@@ -105,3 +105,26 @@ def test_a_duo_plan_after_a_fetch_downloads_nothing(tmp_path: Path) -> None:
         assert missing == []
         assert planned and all(file.unchanged for file in planned)
         assert [r.path for r in server.requests] == ["/api/3/action/package_show"]
+
+
+def test_a_failing_source_is_asked_once_without_retries(tmp_path: Path) -> None:
+    for server in running_server():
+        server.add("/ODataApi/odata/85755NED/TableInfos", Reply(status=503))
+        settings = Settings.from_paths(tmp_path, cbs_base_url=server.base_url)  # 5 retries
+
+        upstream = check_upstream(settings, ["cbs"])
+
+        assert not upstream.unchanged
+        assert "could not tell" in upstream.changed[0]
+        assert len(server.requests_to("85755NED/TableInfos")) == 1
+
+
+def test_an_answer_of_an_unexpected_shape_means_let_the_run_fetch(tmp_path: Path) -> None:
+    for server in running_server():
+        server.add_json("/api/3/action/package_show", {"success": True, "result": None})
+        settings = replace(Settings.from_paths(tmp_path, duo_base_url=server.base_url), http=FAST)
+
+        upstream = check_upstream(settings, ["duo"])
+
+        assert not upstream.unchanged
+        assert upstream.changed[0].startswith("duo: could not tell")

@@ -23,7 +23,7 @@ from techpact.commands.common import (
 from techpact.config import Settings
 from techpact.sources.cbs import AnySpec, CbsFetchError, TableFetch, fetch_table
 from techpact.sources.cbs_tables import CbsTables, CbsTablesError, load_cbs_tables
-from techpact.sources.ckan import DuoDatasetsError, fetch_duo, load_duo_datasets
+from techpact.sources.ckan import DuoDatasetsError, ResourceFetch, fetch_duo, load_duo_datasets
 from techpact.sources.http import FetchError, make_session
 from techpact.sources.landing import LandingError, LandingZone
 
@@ -79,7 +79,7 @@ def fetch(
         raise fail("CBS tables are chosen with --table ID (--dataset is for DUO)", code=2)
     try:
         tables = load_cbs_tables(settings.cbs_tables_path)
-        specs = [tables.get(t) for t in table] if table else list(tables.table)
+        specs = [tables.get(t) for t in dict.fromkeys(table)] if table else list(tables.table)
     except CbsTablesError as exc:
         raise fail(str(exc)) from None
     except KeyError as exc:
@@ -142,7 +142,7 @@ def _fetch_duo(settings: Settings, datasets: list[str] | None, *, force: bool = 
         raise fail(f"dataset(s) {unknown} not in duo_datasets.toml ({sorted(known)})", code=2)
     with Progress(TextColumn("{task.description}"), console=err_console, transient=True) as bar:
         step = bar.add_task("DUO")
-        ids = datasets or config.dataset_ids
+        ids = list(dict.fromkeys(datasets)) if datasets else config.dataset_ids
         with ThreadPoolExecutor(max_workers=settings.http.max_fetches_per_host) as pool:
             futures = [
                 pool.submit(
@@ -155,10 +155,13 @@ def _fetch_duo(settings: Settings, datasets: list[str] | None, *, force: bool = 
                 )
                 for dataset_id in ids
             ]
+    outcomes: list[ResourceFetch] = []
+    unlisted: list[str] = []  # datasets whose package_show failed: every other one is reported
+    for future in futures:
         try:
-            outcomes = [outcome for future in futures for outcome in future.result()]
+            outcomes += future.result()
         except FetchError as exc:
-            raise fail(str(exc)) from None
+            unlisted.append(str(exc))
     table = Table(title="DUO files")
     for column in ("dataset", "file", "status", "note"):
         table.add_column(column)
@@ -173,8 +176,10 @@ def _fetch_duo(settings: Settings, datasets: list[str] | None, *, force: bool = 
             highlight=False,
             soft_wrap=True,
         )
+    for message in unlisted:
+        err_console.print(f"[bold red]failed:[/] {message}", highlight=False, soft_wrap=True)
     console.print(f"Landing zone: {settings.landing_dir}")
-    if failed:
+    if failed or unlisted:
         raise typer.Exit(1)
 
 
