@@ -53,6 +53,8 @@ pivoted as (
         coalesce(max(summed.technology_count) filter (where summed.breakdown = 'bbl'), 0)
             as technical_bbl_count,
         coalesce(max(summed.technology_suppressed_cell_count)
+            filter (where summed.breakdown = 'bbl'), 0) as technical_bbl_suppressed_cell_count,
+        coalesce(max(summed.technology_suppressed_cell_count)
             filter (where summed.breakdown = 'counted'), 0) as technical_suppressed_cell_count,
         coalesce(max(summed.technology_count) filter (where summed.breakdown = 'female'), 0)
             as technical_female_count,
