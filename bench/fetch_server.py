@@ -7,17 +7,12 @@ is threaded, so replies to concurrent requests wait their latency side by side.
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
-from zones import REPO, SAMPLE_LANDING
+from zones import REPO
 
 sys.path.insert(0, str(REPO / "tests"))
-from http_server import ReplayServer, serve_cbs_table
-
-SAMPLE_PAGE_SIZE = 60  # rows per TypedDataSet page in the generated sample responses
-CBS_ADDRESS = b"https://opendata.cbs.nl"
+from http_server import ReplayServer, serve_sample_cbs  # noqa: F401 - used by bench.rounds
 
 
 def latency_server(latency_s: float) -> ReplayServer:
@@ -25,22 +20,3 @@ def latency_server(latency_s: float) -> ReplayServer:
     server = ReplayServer()
     server.latency_s = latency_s
     return server
-
-
-def recorded_cbs_tables(folder: Path) -> list[Path]:
-    """The sample's generated CBS responses as one folder per table (the public address
-    replaced by the server's own), as serve_cbs_table reads them."""
-    for manifest in sorted(SAMPLE_LANDING.glob("cbs/*/*/manifest.json")):
-        meta = json.loads(manifest.read_text("utf-8"))
-        if meta["file_name"] == "fetch-batch.json":
-            continue
-        body = (manifest.parent / meta["file_name"]).read_bytes()
-        target = folder / meta["dataset"] / meta["file_name"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(body.replace(CBS_ADDRESS, b"{base_url}"))
-    return sorted(p for p in folder.iterdir() if p.is_dir())
-
-
-def serve_sample_cbs(server: ReplayServer, folder: Path) -> None:
-    for table in recorded_cbs_tables(folder):
-        serve_cbs_table(server, table, page_size=SAMPLE_PAGE_SIZE)

@@ -259,6 +259,27 @@ def serve_cbs_table(server: ReplayServer, folder: Path, page_size: int) -> None:
         server.add_file(feed, page, query={"$skip": skip}, ignore_case=True)
 
 
+# The generated CBS responses of the bundled sample landing zone (rows per TypedDataSet page).
+SAMPLE_LANDING = Path(__file__).resolve().parent.parent / "sample" / "landing"
+SAMPLE_PAGE_SIZE = 60
+
+
+def serve_sample_cbs(server: ReplayServer, folder: Path) -> None:
+    """Serve every table of the sample landing zone's generated CBS responses as CBS does,
+    recorded first into ``folder`` (one folder per table, the public CBS address replaced by
+    the server's own)."""
+    for manifest in sorted(SAMPLE_LANDING.glob("cbs/*/*/manifest.json")):
+        meta = json.loads(manifest.read_text("utf-8"))
+        if meta["file_name"] == "fetch-batch.json":
+            continue
+        body = (manifest.parent / meta["file_name"]).read_bytes()
+        target = folder / meta["dataset"] / meta["file_name"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body.replace(b"https://opendata.cbs.nl", b"{base_url}"))
+    for table in sorted(p for p in folder.iterdir() if p.is_dir()):
+        serve_cbs_table(server, table, page_size=SAMPLE_PAGE_SIZE)
+
+
 # -- real CBS captures ------------------------------------------------------------------------
 
 # The hosts in captured metadata URLs and next links; replayed, they name the replay server.

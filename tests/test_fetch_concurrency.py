@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from http_server import ReplayServer, running_server, serve_cbs_table
-from test_run_online import SAMPLE_PAGE_SIZE, recorded_tables
+from http_server import ReplayServer, running_server, serve_sample_cbs
 from typer.testing import CliRunner
 
 from techpact.cli import app
@@ -19,8 +18,7 @@ from techpact.sources.cbs_tables import load_cbs_tables
 def slow_cbs(tmp_path: Path) -> Iterator[ReplayServer]:
     """Every sample table, each response 0.1 s away."""
     for server in running_server():
-        for table in sorted(recorded_tables(tmp_path / "recorded").iterdir()):
-            serve_cbs_table(server, table, page_size=SAMPLE_PAGE_SIZE)
+        serve_sample_cbs(server, tmp_path / "recorded")
         server.latency_s = 0.1
         yield server
 

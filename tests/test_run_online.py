@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_LANDING
-from http_server import ReplayServer, running_server, serve_cbs_table
+from http_server import ReplayServer, running_server, serve_sample_cbs
 from test_pipeline import no_flow_expected
 from typer.testing import CliRunner
 
@@ -22,28 +22,10 @@ from techpact.sources.cbs_tables import load_cbs_tables
 pytestmark = pytest.mark.prefect
 
 
-SAMPLE_PAGE_SIZE = 60  # rows per TypedDataSet page in the generated sample responses
-
-
-def recorded_tables(folder: Path) -> Path:
-    """The generated CBS responses of the sample landing zone, as recorded table folders,
-    with the public CBS address replaced by the test server's."""
-    for manifest in sorted(SAMPLE_LANDING.glob("cbs/*/*/manifest.json")):
-        meta = json.loads(manifest.read_text())
-        if meta["file_name"] == "fetch-batch.json":
-            continue
-        body = (manifest.parent / meta["file_name"]).read_bytes()
-        target = folder / meta["dataset"] / meta["file_name"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(body.replace(b"https://opendata.cbs.nl", b"{base_url}"))
-    return folder
-
-
 @pytest.fixture
 def cbs_server(tmp_path: Path) -> Iterator[ReplayServer]:
     for server in running_server():
-        for table in sorted(recorded_tables(tmp_path / "recorded").iterdir()):
-            serve_cbs_table(server, table, page_size=SAMPLE_PAGE_SIZE)
+        serve_sample_cbs(server, tmp_path / "recorded")
         yield server
 
 

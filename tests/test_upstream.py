@@ -9,9 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from http_server import ReplayServer, Reply, running_server, serve_cbs_table
+from http_server import ReplayServer, Reply, running_server, serve_sample_cbs
 from test_duo_ckan import CONFIG, FAST, package, serve
-from test_run_online import SAMPLE_PAGE_SIZE, recorded_tables
 
 from techpact.config import Settings
 from techpact.sources.cbs import fetch_table
@@ -25,8 +24,7 @@ from techpact.sources.upstream import check_upstream
 @pytest.fixture
 def cbs(tmp_path: Path) -> Iterator[ReplayServer]:
     for server in running_server():
-        for table in sorted(recorded_tables(tmp_path / "recorded").iterdir()):
-            serve_cbs_table(server, table, page_size=SAMPLE_PAGE_SIZE)
+        serve_sample_cbs(server, tmp_path / "recorded")
         yield server
 
 
