@@ -138,3 +138,46 @@ def test_an_indicator_figure_keeps_the_contract_columns_and_the_rows_with_a_valu
         "suppressed_cell_count",
     ]  # fmt: skip
     assert rows == [("NL01", "2020", "year", "total", "a", 0.75, 1)]
+
+
+def test_figures_of_a_region_and_period_come_side_by_side() -> None:
+    con = duckdb.connect()
+    define_macros(con)
+    con.execute(
+        """
+        create table long_rows as select * from (values
+            ('PV23', '2022', 'year', false, 'total', 10.0, 'T1', 'a'),
+            ('PV23', '2022', 'year', true, 'ict', 2.0, 'T2', 'b'),
+            ('NL01', '2022', 'year', false, 'total', 90.0, 'T1', 'a')
+        ) as t(region_code, period, period_type, is_provisional, sector, job_count,
+               source_dataset, source_sha256)
+        """
+    )
+    rows = con.execute(
+        """
+        select region_code, is_provisional, figures['total'], figures['ict'],
+            source_dataset, source_sha256
+        from figures_side_by_side('long_rows', sector, job_count)
+        order by region_code
+        """
+    ).fetchall()
+    assert rows == [
+        ("NL01", False, 90.0, None, "T1", "a"),
+        ("PV23", True, 10.0, 2.0, "T1,T2", "a,b"),
+    ]
+
+
+def test_figures_side_by_side_refuses_a_key_counted_twice() -> None:
+    con = duckdb.connect()
+    define_macros(con)
+    con.execute(
+        """
+        create table long_rows as select * from (values
+            ('PV23', '2022', 'year', false, 'total', 10.0, 'T1', 'a'),
+            ('PV23', '2022', 'year', false, 'total', 11.0, 'T1', 'a')
+        ) as t(region_code, period, period_type, is_provisional, sector, job_count,
+               source_dataset, source_sha256)
+        """
+    )
+    with pytest.raises(duckdb.Error, match="(?i)unique|duplicate"):
+        con.execute("select * from figures_side_by_side('long_rows', sector, job_count)")
