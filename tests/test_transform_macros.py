@@ -179,5 +179,5 @@ def test_figures_side_by_side_refuses_a_key_counted_twice() -> None:
                source_dataset, source_sha256)
         """
     )
-    with pytest.raises(duckdb.Error, match="(?i)unique|duplicate"):
+    with pytest.raises(duckdb.Error, match=r"(?i)unique|duplicate"):
         con.execute("select * from figures_side_by_side('long_rows', sector, job_count)")
