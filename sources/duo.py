@@ -22,7 +22,7 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -354,7 +354,7 @@ SIBLING_RESOURCES = (
     ("wo_enrolment_by_sex", "wo_enrolment_by_programme"),
 )
 
-_MEASURE_OF_LAYOUT = {
+MEASURE_OF_LAYOUT = {
     "hbo_enrolment_by_sex": ("enrolment", "by_sex"),
     "hbo_enrolment_by_programme": ("enrolment", "by_programme"),
     "hbo_inflow_by_programme": ("inflow", "by_programme"),
@@ -403,10 +403,17 @@ def recognise_education_sector(
         counts = prefixes[prefixes.isin(["hbo", "wo"])].value_counts()
         if not counts.empty:
             return str(counts.idxmax())
-    names = institution_names.dropna()
-    if names.empty:
+    return education_sector_of_names(institution_names.dropna().value_counts().to_dict(), file_name)
+
+
+def education_sector_of_names(rows_by_name: Mapping[str, int], file_name: str) -> str:
+    """wo when more than half of the rows are at a *universiteit* or *university* that is not
+    "of applied sciences", else hbo; each distinct name is classified once."""
+    rows = sum(rows_by_name.values())
+    if not rows:
         raise SourceFormatError(file_name, "no institution names to tell hbo from wo")
-    return "wo" if names.str.contains(_WO_INSTITUTION).mean() > 0.5 else "hbo"
+    wo = sum(n for name, n in rows_by_name.items() if _WO_INSTITUTION.search(name))
+    return "wo" if wo / rows > 0.5 else "hbo"
 
 
 def parse_duo_file(data: bytes, file_name: str, *, dataset: str | None = None) -> TidyFile:
@@ -474,7 +481,7 @@ def _column(rows: pd.DataFrame, name: str) -> pd.Series | None:
 
 def _tidy_current(parsed: ParsedFile) -> TidyFile:
     rows = parsed.rows
-    measure, breakdown = _MEASURE_OF_LAYOUT[parsed.layout.resource]
+    measure, breakdown = MEASURE_OF_LAYOUT[parsed.layout.resource]
     sector = recognise_education_sector(
         rows["INSTELLINGSNAAM_ACTUEEL"], _column(rows, "SOORT_DIPLOMA"), parsed.file_name
     )

@@ -169,11 +169,16 @@ class LandingZone:
     def verify(self, landed: LandedFile) -> bytes:
         """Read a landed file back, refusing one whose bytes no longer match its manifest."""
         data = landed.path.read_bytes()
-        if sha256_bytes(data) != landed.manifest.sha256:
+        self.refuse_changed(landed, sha256_bytes(data))
+        return data
+
+    @staticmethod
+    def refuse_changed(landed: LandedFile, sha256: str) -> None:
+        """Refuse a landed file whose bytes (hashed as ``sha256``) no longer match its manifest."""
+        if sha256 != landed.manifest.sha256:
             raise LandingError(
                 f"{landed.path}: sha256 differs from its manifest; the landing zone was changed"
             )
-        return data
 
     def _manifest_paths(self) -> Iterator[Path]:
         if not self.root.exists():

@@ -29,7 +29,8 @@ import pandas as pd
 
 from techpact.sources import duo
 from techpact.sources.landing import LandedFile, LandingZone
-from techpact.warehouse.loaders import BuildError, create_raw_table, raw_table_name
+from techpact.warehouse.loaders import BuildError, duo_csv, raw_table_name
+from techpact.warehouse.loaders.duo_csv import FileRead
 
 log = logging.getLogger(__name__)
 
@@ -59,57 +60,105 @@ def landed_files_of(landing: LandingZone, resource: str) -> list[LandedFile]:
     return list(reversed(files))
 
 
-def tidy_rows_of(landing: LandingZone, resource: str) -> tuple[pd.DataFrame, ResourceLoad]:
-    """The tidy rows of one resource from all its landed files, each year from one file."""
+def _read_landed(
+    con: duckdb.DuckDBPyConnection, landing: LandingZone, landed: LandedFile, table: str
+) -> FileRead:
+    """One landed file into temp table ``table`` in the tidy shape: a current hbo/wo file
+    straight from disk by DuckDB's CSV reader, any other file (or one that reader declines)
+    through the parser, which also names the file, line and column of what is wrong."""
+    manifest = landed.manifest
+    scan = duo_csv.FileScan.of(landed.path)
+    landing.refuse_changed(landed, scan.sha256)
+    read = duo_csv.read_current_ho(con, landed.path, scan, table)
+    if read is not None and manifest.dataset not in (None, read.dataset):
+        con.execute(f'drop table "{table}"')  # the parser names the mismatch
+        read = None
+    if read is not None:
+        return read
+    tidy = duo.parse_duo_file(landing.verify(landed), manifest.file_name, dataset=manifest.dataset)
+    con.register("parsed_rows", tidy.rows)
+    try:
+        con.execute(f'create or replace temp table "{table}" as select * from parsed_rows')
+    finally:
+        con.unregister("parsed_rows")
+    years = sorted(tidy.rows["year"].unique().tolist()) if "year" in tidy.rows else []
+    return FileRead(
+        resource=tidy.resource,
+        dataset=tidy.dataset,
+        years=tuple(int(year) for year in years),
+        empty_records=tidy.empty_records,
+        empty_year_groups=tidy.empty_year_groups,
+    )
+
+
+def load_resource(
+    con: duckdb.DuckDBPyConnection, landing: LandingZone, resource: str
+) -> ResourceLoad:
+    """Table ``raw_duo__<resource>`` from all the resource's landed files, each year from one
+    file (the newest that holds it), with ``source_file`` and ``source_sha256`` per row."""
     files = landed_files_of(landing, resource)
     if not files:
         raise BuildError(
             f"the landing zone {landing.root} holds no file for duo/{resource}. "
             "Land one with `techpact land-file` (or fetch it) first."
         )
-    frames: list[pd.DataFrame] = []
+    parts: list[tuple[str, LandedFile, list[int] | None]] = []
     covered: set[int] = set()
-    used: list[LandedFile] = []
-    years_by_file: dict[str, tuple[int, ...]] = {}
     empty_records = empty_year_groups = 0
-    for landed in files:
-        tidy = duo.parse_duo_file(
-            landing.verify(landed), landed.manifest.file_name, dataset=landed.manifest.dataset
-        )
-        if tidy.resource != resource:
-            raise BuildError(
-                f"{landed.path}: the manifest says {resource!r} but the file's header and values "
-                f"are those of {tidy.resource!r}"
+    try:
+        for index, landed in enumerate(files):
+            part = f"_duo_file_{index}"  # names are the loader's own, never data
+            read = _read_landed(con, landing, landed, part)
+            parts.append((part, landed, []))  # [] until it turns out to add years
+            if read.resource != resource:
+                raise BuildError(
+                    f"{landed.path}: the manifest says {resource!r} but the file's header and "
+                    f"values are those of {read.resource!r}"
+                )
+            # A file without years (the address list) is whole: the newest one is the resource.
+            years = set(read.years) if read.years else {0}
+            new_years = sorted(years - covered)
+            if not new_years:
+                log.info("duo/%s: %s adds no new year; not used", resource, landed.path)
+                continue
+            covered.update(new_years)
+            parts[-1] = (part, landed, new_years if read.years else None)
+            empty_records += read.empty_records
+            empty_year_groups += read.empty_year_groups
+            if read.empty_records:  # a known quirk of DUO's legacy files: detail, not a problem
+                log.debug(
+                    'duo/%s: skipped %d empty record(s) (lines holding only "") in %s',
+                    resource,
+                    read.empty_records,
+                    landed.path,
+                )
+        used = [(part, landed, years) for part, landed, years in parts if years != []]
+        selects: list[str] = []
+        params: dict[str, object] = {}
+        for index, (part, landed, years) in enumerate(used):
+            params |= {
+                f"file_{index}": landed.manifest.file_name,
+                f"sha_{index}": landed.manifest.sha256,
+            }
+            where = ""
+            if years is not None:
+                params[f"years_{index}"] = years
+                where = f" where list_contains($years_{index}, year)"
+            selects.append(
+                f"select *, $file_{index} as source_file, $sha_{index} as source_sha256 "
+                f'from "{part}"{where}'
             )
-        has_years = "year" in tidy.rows
-        # A file without years (the address list) is whole: the newest one is the resource.
-        years = set(tidy.rows["year"].unique().tolist()) if has_years else {0}
-        new_years = years - covered
-        if not new_years:
-            log.info("duo/%s: %s adds no new year; not used", resource, landed.path)
-            continue
-        rows = tidy.rows[tidy.rows["year"].isin(sorted(new_years))] if has_years else tidy.rows
-        covered |= new_years
-        frames.append(
-            rows.assign(source_file=landed.manifest.file_name, source_sha256=landed.manifest.sha256)
-        )
-        used.append(landed)
-        years_by_file[str(landed.path)] = tuple(sorted(new_years))
-        empty_records += tidy.empty_records
-        empty_year_groups += tidy.empty_year_groups
-        if tidy.empty_records:  # a known quirk of DUO's legacy files: detail, not a problem
-            log.debug(
-                'duo/%s: skipped %d empty record(s) (lines holding only "") in %s',
-                resource,
-                tidy.empty_records,
-                landed.path,
-            )
-    rows = pd.concat(frames, ignore_index=True)
-    return rows, ResourceLoad(
+        table = raw_table_name("duo", resource)
+        con.execute(f'create or replace table "{table}" as ' + " union all ".join(selects), params)
+        [(row_count,)] = con.execute(f'select count(*) from "{table}"').fetchall()
+    finally:
+        for part, _, _ in parts:
+            con.execute(f'drop table if exists "{part}"')
+    return ResourceLoad(
         resource=resource,
-        files=tuple(used),
-        years_by_file=years_by_file,
-        row_count=len(rows),
+        files=tuple(landed for _, landed, _ in used),
+        years_by_file={str(landed.path): tuple(years or [0]) for _, landed, years in used},
+        row_count=row_count,
         empty_records=empty_records,
         empty_year_groups=empty_year_groups,
     )
@@ -118,11 +167,10 @@ def tidy_rows_of(landing: LandingZone, resource: str) -> tuple[pd.DataFrame, Res
 def load_raw(
     con: duckdb.DuckDBPyConnection, landing: LandingZone, resources: list[str]
 ) -> list[LandedFile]:
-    """Each resource's landed files, parsed into the tidy table ``raw_duo__<resource>``."""
+    """Each resource's landed files, read into the tidy table ``raw_duo__<resource>``."""
     used: list[LandedFile] = []
     for resource in resources:
-        rows, load = tidy_rows_of(landing, resource)
-        create_raw_table(con, raw_table_name("duo", resource), rows, list(load.files))
+        load = load_resource(con, landing, resource)
         log.debug(
             "Loaded %d rows of duo/%s from %d file(s): %s; %d empty record(s) skipped",
             load.row_count,

@@ -1,0 +1,190 @@
+"""DuckDB's CSV reader as the DUO loader's fast path: a current hbo/wo file read straight into
+a table gives exactly the parser's tidy rows (same columns, types, values and line numbers),
+and every file it cannot read exactly so is declined and left to the parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import REPO_ROOT, shared_file
+
+from techpact.sources.duo import parse_duo_file
+from techpact.sources.errors import SourceFormatError
+from techpact.sources.landing import LandingZone
+from techpact.warehouse.loaders import duo as duo_loader
+from techpact.warehouse.loaders.duo_csv import FileRead, FileScan, read_current_ho
+
+CURRENT = "duo/onderwijsdata_ckan_2026"
+REAL_CURRENT_HO = [
+    f"{CURRENT}/ingeschrevenengeslhbo.csv",
+    f"{CURRENT}/ingeschrevenenhbo.csv",
+    f"{CURRENT}/eerstejaarsingeschrevenenhbo.csv",
+    f"{CURRENT}/gediplomeerdenhbo.csv",
+]
+SAMPLE_CURRENT_HO = sorted(
+    path
+    for path in (REPO_ROOT / "sample" / "landing" / "duo").glob("p0*/*/*.csv")
+    if path.read_bytes().startswith(b'"')
+)
+
+HEADER = (
+    '"STUDIEJAAR","PROVINCIENAAM","GEMEENTENUMMER","GEMEENTENAAM","SOORT_INSTELLING",'
+    '"TYPE_HOGER_ONDERWIJS","INSTELLINGSCODE_ACTUEEL","INSTELLINGSNAAM_ACTUEEL","ONDERDEEL",'
+    '"SUBONDERDEEL","GESLACHT","AANTAL_INGESCHREVENEN"'
+)
+
+
+def line(year: str = "2024", count: str = "12", **fields: str) -> str:
+    values = {
+        "gemeente": "0153",
+        "name": "Saxion Hogeschool",
+        "onderdeel": "TECHNIEK",
+        "sex": "MAN",
+        "province": "Overijssel",
+        **fields,
+    }
+    return (
+        f'"{year}","{values["province"]}","{values["gemeente"]}","Enschede","reguliere inst.",'
+        f'"bachelor","23AH","{values["name"]}","{values["onderdeel"]}","n.v.t.",'
+        f'"{values["sex"]}",{count}'
+    )
+
+
+def csv_file(tmp_path: Path, *lines: str, newline: str = "\n", name: str = "f.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes((newline.join([HEADER, *lines]) + newline).encode())
+    return path
+
+
+def fast_read(path: Path) -> tuple[FileRead | None, duckdb.DuckDBPyConnection]:
+    con = duckdb.connect()
+    return read_current_ho(con, path, FileScan.of(path), "part"), con
+
+
+def assert_same_as_parser(path: Path) -> FileRead:
+    read, con = fast_read(path)
+    assert read is not None, f"{path.name} was declined"
+    tidy = parse_duo_file(path.read_bytes(), path.name)
+    assert (read.resource, read.dataset) == (tidy.resource, tidy.dataset)
+    assert read.years == tuple(sorted(tidy.rows["year"].unique().tolist()))
+    con.register("parsed", tidy.rows)
+    assert [tuple(c[:2]) for c in con.execute("describe part").fetchall()] == [
+        tuple(c[:2]) for c in con.execute("describe parsed").fetchall()
+    ]
+    different = con.execute(
+        "select count(*) from ((from part except all from parsed) "
+        "union all (from parsed except all from part))"
+    ).fetchone()
+    assert different == (0,)
+    return read
+
+
+@pytest.mark.parametrize("name", REAL_CURRENT_HO)
+def test_every_real_current_hbo_file_reads_as_the_parser_reads_it(name: str) -> None:
+    assert_same_as_parser(shared_file(name))
+
+
+@pytest.mark.parametrize("path", SAMPLE_CURRENT_HO, ids=lambda path: path.name)
+def test_every_current_sample_file_reads_as_the_parser_reads_it(path: Path) -> None:
+    assert_same_as_parser(path)
+
+
+def test_suppression_markers_padding_and_line_numbers(tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        line(count="-1"),
+        line(count='"<5"', sex="VROUW"),
+        line(count=" 7 ", gemeente="14", sex="onbekend"),
+        newline="\r\n",
+    )
+    assert_same_as_parser(path)
+    _, con = fast_read(path)
+    assert con.execute(
+        'select line_number, "count", is_suppressed, gemeente_code, sex from part'
+    ).fetchall() == [
+        (2, None, True, "GM0153", "male"),
+        (3, None, True, "GM0153", "female"),
+        (4, 7, False, "GM0014", "unknown"),
+    ]
+
+
+def test_text_is_stripped_of_every_whitespace_python_strips(tmp_path: Path) -> None:
+    path = csv_file(
+        tmp_path,
+        line(name="\u00a0Saxion Hogeschool\t", province=" Overijssel\u2003"),
+        line(sex=" vrouw "),
+    )
+    assert_same_as_parser(path)
+
+
+def test_a_byte_order_mark_is_read_past(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, line())
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert_same_as_parser(path)
+
+
+def test_a_file_of_a_university_is_wo(tmp_path: Path) -> None:
+    read = assert_same_as_parser(
+        csv_file(tmp_path, line(name="Universiteit Twente"), line(name="University of Twente"))
+    )
+    assert read.resource == "wo_enrolment_by_sex"
+
+
+@pytest.mark.parametrize(
+    ("why", "lines", "newline"),
+    [
+        ("a blank line", [line(), "", line(year="2023")], "\n"),
+        ("a record over two lines", [line(name="Saxion\nHogeschool")], "\n"),
+        ("a lone carriage return", [line(), line(year="2023")], "\r"),
+        ("a NUL byte", [line(name="Sax\x00ion")], "\n"),
+        ("a year that is not one", [line(year="24")], "\n"),
+        ("a count that is not one", [line(count="twelve")], "\n"),
+        ("a negative count", [line(count="-5")], "\n"),
+        ("a minus zero", [line(count="-0")], "\n"),
+        ("a count beyond 64 bits", [line(count="99999999999999999999")], "\n"),
+        ("a gemeente number that is not one", [line(gemeente="01a3")], "\n"),
+        ("a folded column outside ASCII", [line(onderdeel="TECHNİEK")], "\n"),
+        ("too few fields", [line().rsplit(",", 1)[0]], "\n"),
+        ("a header only", [], "\n"),
+    ],
+)
+def test_what_it_cannot_read_as_the_parser_does_is_declined(
+    tmp_path: Path, why: str, lines: list[str], newline: str
+) -> None:
+    read, con = fast_read(csv_file(tmp_path, *lines, newline=newline))
+    assert read is None, why
+    assert con.execute("select count(*) from duckdb_tables()").fetchone() == (0,)
+
+
+def test_a_header_with_an_extra_column_is_declined(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text(HEADER + ',"OPMERKING"\n' + line() + ',""\n', encoding="utf-8")
+    assert fast_read(path)[0] is None
+
+
+def test_a_declined_file_gets_the_parsers_result_or_error_through_the_loader(
+    tmp_path: Path,
+) -> None:
+    zone = LandingZone(tmp_path / "landing")
+    for name, lines in {
+        "blank.csv": [line(), "", line(year="2023")],
+        "bad.csv": [line(count="x")],
+    }.items():
+        data = ("\n".join([HEADER, *lines]) + "\n").encode()
+        zone.land_bytes(
+            data,
+            source="duo",
+            dataset="p01hoinges",
+            resource=name.removesuffix(".csv"),
+            file_name=name,
+            media_type="text/csv",
+            fetched_at="2026-01-01T00:00:00+00:00",
+        )
+    con = duckdb.connect()
+    with pytest.raises(duo_loader.BuildError, match="'hbo_enrolment_by_sex'"):
+        duo_loader.load_raw(con, zone, ["blank"])  # parsed (a blank line is skipped), wrong name
+    with pytest.raises(SourceFormatError, match=r"bad\.csv, line 2, column AANTAL_INGESCHREVENEN"):
+        duo_loader.load_raw(con, zone, ["bad"])
+    assert con.execute("select count(*) from duckdb_tables()").fetchone() == (0,)
