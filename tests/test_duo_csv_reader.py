@@ -14,7 +14,7 @@ from techpact.sources.duo import parse_duo_file
 from techpact.sources.errors import SourceFormatError
 from techpact.sources.landing import LandingZone
 from techpact.warehouse.loaders import duo as duo_loader
-from techpact.warehouse.loaders.duo_csv import FileRead, FileScan, read_current_ho
+from techpact.warehouse.loaders.duo_csv import FileRead, FileScan, read_current
 
 CURRENT = "duo/onderwijsdata_ckan_2026"
 REAL_CURRENT_HO = [
@@ -23,9 +23,10 @@ REAL_CURRENT_HO = [
     f"{CURRENT}/eerstejaarsingeschrevenenhbo.csv",
     f"{CURRENT}/gediplomeerdenhbo.csv",
 ]
-SAMPLE_CURRENT_HO = sorted(
+# The generated sample's current-format files (hbo/wo and mbo): quoted, comma-separated.
+SAMPLE_CURRENT = sorted(
     path
-    for path in (REPO_ROOT / "sample" / "landing" / "duo").glob("p0*/*/*.csv")
+    for path in (REPO_ROOT / "sample" / "landing" / "duo").glob("*/*/*.csv")
     if path.read_bytes().startswith(b'"')
 )
 
@@ -60,7 +61,7 @@ def csv_file(tmp_path: Path, *lines: str, newline: str = "\n", name: str = "f.cs
 
 def fast_read(path: Path) -> tuple[FileRead | None, duckdb.DuckDBPyConnection]:
     con = duckdb.connect()
-    return read_current_ho(con, path, FileScan.of(path), "part"), con
+    return read_current(con, path, FileScan.of(path), "part", path.name), con
 
 
 def assert_same_as_parser(path: Path) -> FileRead:
@@ -86,8 +87,8 @@ def test_every_real_current_hbo_file_reads_as_the_parser_reads_it(name: str) -> 
     assert_same_as_parser(shared_file(name))
 
 
-@pytest.mark.parametrize("path", SAMPLE_CURRENT_HO, ids=lambda path: path.name)
-def test_every_current_sample_file_reads_as_the_parser_reads_it(path: Path) -> None:
+@pytest.mark.parametrize("path", SAMPLE_CURRENT, ids=lambda path: path.name)
+def test_every_current_sample_file_hbo_wo_and_mbo_reads_as_the_parser_reads_it(path: Path) -> None:
     assert_same_as_parser(path)
 
 
@@ -188,3 +189,51 @@ def test_a_declined_file_gets_the_parsers_result_or_error_through_the_loader(
     with pytest.raises(SourceFormatError, match=r"bad\.csv, line 2, column AANTAL_INGESCHREVENEN"):
         duo_loader.load_raw(con, zone, ["bad"])
     assert con.execute("select count(*) from duckdb_tables()").fetchone() == (0,)
+
+
+MBO_HEADER = (
+    '"INSTELLINGSCODE","INSTELLINGSNAAM","PLAATSNAAM INSTELLING","LEERWEG","NIVEAU",'
+    '"ERKENDE OPLEIDING CODE","ERKENDE OPLEIDING NAAM","SECTORKAMER NAAM","HOOFDGROEP NAAM",'
+    '"DIPMAN2024","DIPVROUW2024","DIPMAN2025","DIPVROUW2025"'
+)
+
+
+def mbo_file(tmp_path: Path, *counts: str, header: str = MBO_HEADER) -> Path:
+    path = tmp_path / "mbo.csv"
+    text = (
+        '"27YU","ROC van Twente"," HENGELO OV","bbl",2,25250,"Monteur","Techniek en gebouwde '
+        'omgeving","Bouw en infra",'
+    )
+    path.write_text(f"{header}\r\n{text}{','.join(counts)}\r\n", encoding="utf-8")
+    return path
+
+
+def test_a_wide_mbo_file_becomes_one_row_per_count_cell_in_the_parsers_order(
+    tmp_path: Path,
+) -> None:
+    path = mbo_file(tmp_path, "44", "-1", "0", "7")
+    read = assert_same_as_parser(path)
+    assert read.resource == "mbo_graduates_by_qualification"
+    _, con = fast_read(path)
+    assert con.execute(
+        'select year, sex, "count", is_suppressed, place_name, study_path, line_number from part'
+    ).fetchall() == [
+        (2024, "male", 44, False, "HENGELO OV", "BBL", 2),
+        (2024, "female", None, True, "HENGELO OV", "BBL", 2),
+        (2025, "male", 0, False, "HENGELO OV", "BBL", 2),
+        (2025, "female", 7, False, "HENGELO OV", "BBL", 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("why", "counts", "header"),
+    [
+        ("a blank count (the portal never writes one)", ["44", "", "0", "7"], MBO_HEADER),
+        ("a year with MAN but no VROUW", ["44", "1", "0"], MBO_HEADER.rsplit(",", 1)[0]),
+        ("a column besides the layout's", ["44", "1", "0", "7", "x"], MBO_HEADER + ',"X"'),
+    ],
+)
+def test_what_it_cannot_read_of_an_mbo_file_is_declined(
+    tmp_path: Path, why: str, counts: list[str], header: str
+) -> None:
+    assert fast_read(mbo_file(tmp_path, *counts, header=header))[0] is None, why

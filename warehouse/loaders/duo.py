@@ -63,13 +63,14 @@ def landed_files_of(landing: LandingZone, resource: str) -> list[LandedFile]:
 def _read_landed(
     con: duckdb.DuckDBPyConnection, landing: LandingZone, landed: LandedFile, table: str
 ) -> FileRead:
-    """One landed file into temp table ``table`` in the tidy shape: a current hbo/wo file
-    straight from disk by DuckDB's CSV reader, any other file (or one that reader declines)
-    through the parser, which also names the file, line and column of what is wrong."""
+    """One landed file into temp table ``table`` in the tidy shape: a current-format file
+    (hbo/wo or mbo) straight from disk by DuckDB's CSV reader, any other file (or one that
+    reader declines) through the parser, which also names the file, line and column of what
+    is wrong."""
     manifest = landed.manifest
     scan = duo_csv.FileScan.of(landed.path)
     landing.refuse_changed(landed, scan.sha256)
-    read = duo_csv.read_current_ho(con, landed.path, scan, table)
+    read = duo_csv.read_current(con, landed.path, scan, table, manifest.file_name)
     if read is not None and manifest.dataset not in (None, read.dataset):
         con.execute(f'drop table "{table}"')  # the parser names the mismatch
         read = None

@@ -18,27 +18,33 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from techpact.sources import duo
-from techpact.sources.duo_formats import SUPPRESSION_MARKERS, UTF8_BOM, is_avg_flag_column
+from techpact.sources import duo, duo_mbo
+from techpact.sources.duo_formats import SUPPRESSION_MARKERS, UTF8_BOM
+from techpact.sources.errors import SourceFormatError
 
 CHUNK_BYTES = 1 << 20
 
-# Every character Python's str.strip() removes, as one RE2 character class: the text columns
-# are cleaned as the parser cleans them (pandas' .str.strip()), not only of spaces.
-_PY_WHITESPACE = "".join(
-    f"\\x{{{code:x}}}" for code in range(sys.maxunicode + 1) if chr(code).isspace()
+# Every character Python's str.strip() removes: the text columns are cleaned as the parser
+# cleans them (pandas' .str.strip()), not only of spaces. DuckDB's trim() with a set of
+# characters is ~6x slower than with a space only, so the full set is passed (as $strip) only
+# for a file that holds such a character anywhere (FileScan.has_other_whitespace).
+_PY_WHITESPACE = "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
+# Those other than space, line feed and carriage return (line ends), as UTF-8 bytes.
+_OTHER_WHITESPACE = re.compile(
+    b"|".join(re.escape(char.encode()) for char in _PY_WHITESPACE if char not in " \n\r")
 )
-_STRIP_PATTERN = f"^[{_PY_WHITESPACE}]+|[{_PY_WHITESPACE}]+$"
 
 # Columns whose values are upper- or lower-cased: only ASCII is folded the same in Python and
 # DuckDB, so a letter outside ASCII in one of them sends the file to the parser.
-_FOLDED = ("ONDERDEEL", "GESLACHT", "TYPE_HOGER_ONDERWIJS", "SOORT_DIPLOMA")
+_FOLDED_HO = ("ONDERDEEL", "GESLACHT", "TYPE_HOGER_ONDERWIJS", "SOORT_DIPLOMA")
+_FOLDED_MBO = ("PLAATSNAAM INSTELLING", "SECTORKAMER NAAM", "LEERWEG")
 
 
 @dataclass(frozen=True)
@@ -49,15 +55,22 @@ class FileScan:
     line_count: int
     has_nul: bool
     has_lone_cr: bool
+    has_other_whitespace: bool
     header: bytes
+
+    @property
+    def strip(self) -> str:
+        """The characters a text's ends are cleaned of (all Python strips; a space suffices
+        where the file holds no other whitespace)."""
+        return _PY_WHITESPACE if self.has_other_whitespace else " "
 
     @classmethod
     def of(cls, path: Path) -> FileScan:
         digest = hashlib.sha256()
         newlines = crs = crlfs = 0
-        has_nul = False
+        has_nul = other_whitespace = False
         header = b""
-        previous = b""
+        previous = tail = b""
         ends_with_newline = True
         with path.open("rb") as stream:
             while chunk := stream.read(CHUNK_BYTES):
@@ -68,6 +81,9 @@ class FileScan:
                 crs += chunk.count(b"\r")
                 crlfs += chunk.count(b"\r\n") + (previous == b"\r" and chunk[:1] == b"\n")
                 has_nul = has_nul or b"\x00" in chunk
+                # A character of several bytes may straddle two chunks: look across the seam.
+                other_whitespace = other_whitespace or bool(_OTHER_WHITESPACE.search(tail + chunk))
+                tail = chunk[-2:]
                 previous = chunk[-1:]
                 ends_with_newline = previous == b"\n"
         return cls(
@@ -75,6 +91,7 @@ class FileScan:
             line_count=newlines + (0 if ends_with_newline else 1),
             has_nul=has_nul,
             has_lone_cr=crs != crlfs,
+            has_other_whitespace=other_whitespace,
             header=header.removeprefix(UTF8_BOM).rstrip(b"\r"),
         )
 
@@ -92,43 +109,79 @@ class FileRead:
     empty_year_groups: int = 0
 
 
-def header_layout(header: bytes) -> tuple[list[str], duo.Layout] | None:
-    """The header's column names and the hbo/wo layout they are exactly, or None."""
+@dataclass(frozen=True)
+class Header:
+    """A header the reader takes: its names (each one of the layout's constant column names or
+    a count column like ``VROUW2023``, so safe to write into SQL) and its layout."""
+
+    names: list[str]
+    layout: duo.Layout | duo_mbo.MboLayout
+    counts: tuple[tuple[int, str, int], ...] = ()  # wide files: (position, MAN/VROUW, year)
+
+
+def read_header(header: bytes) -> Header | None:
+    """The header of a current hbo/wo or mbo file whose names are exactly a layout's, or None."""
     try:
         text = header.decode("utf-8")
-        [names] = list(csv.reader([text], delimiter=",", quotechar='"', strict=True))
+        [fields] = list(csv.reader([text], delimiter=",", quotechar='"', strict=True))
     except (UnicodeDecodeError, csv.Error, ValueError):
         return None
-    names = [name.strip().upper() for name in names]
-    if ";" in text and text.count(";") > text.count(","):
+    names = [name.strip().upper() for name in fields]
+    if len(names) != len(set(names)) or text.count(";") > text.count(","):
         return None
-    matches = [layout for layout in duo.LAYOUTS if set(names) == set(layout.columns)]
-    if len(matches) != 1 or len(names) != len(set(names)):
-        return None
-    if any(is_avg_flag_column(name) for name in names):
-        return None
-    return names, matches[0]
+    for layout in duo.LAYOUTS:
+        if set(names) == set(layout.columns):
+            return Header(names, layout)
+    for mbo in duo_mbo.MBO_LAYOUTS:
+        wide = [n for n in names if n not in mbo.columns]
+        if set(mbo.columns) <= set(names) and all(mbo.count_column.match(n) for n in wide):
+            try:
+                counts = duo_mbo.count_columns(names, mbo, "")
+            except SourceFormatError:
+                return None
+            return Header(names, mbo, tuple(counts))
+    return None
 
 
 def _strip(column: str) -> str:
     """SQL for a column's text as Python's str.strip() leaves it (column names are constants)."""
-    return f"regexp_replace(coalesce(\"{column}\", ''), $strip, '', 'g')"
+    return f"trim(coalesce(\"{column}\", ''), $strip)"
 
 
-def read_current_ho(
-    con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan, table: str
+_MARKERS = ", ".join(f"'{marker}'" for marker in sorted(SUPPRESSION_MARKERS))
+
+
+def _is_suppressed(cell: str) -> str:
+    return f"({cell} in ({_MARKERS}))"
+
+
+def _is_not_a_count(cell: str) -> str:
+    """SQL: true where the parser would read the (stripped) cell otherwise than as a whole
+    number in 64 bits or a suppression marker."""
+    return (
+        f"not ({_is_suppressed(cell)} or (regexp_full_match({cell}, '[0-9]+') "
+        f"and try_cast({cell} as bigint) is not null))"
+    )
+
+
+def _outside_ascii(column: str) -> str:
+    return f"regexp_matches(coalesce(\"{column}\", ''), '[^\\x00-\\x7f]')"
+
+
+def read_current(
+    con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan, table: str, file_name: str
 ) -> FileRead | None:
-    """Read a current hbo/wo file into temp table ``table`` in the tidy shape, or decline.
+    """Read a current hbo/wo or mbo file into temp table ``table`` in the tidy shape, or
+    decline (None, and no table left behind).
 
-    ``table`` and every column name in the SQL are the loader's constants, never data; the
-    path and all values are parameters.
+    ``table`` and every column name in the SQL are the loader's constants (or count columns
+    matched by their pattern), never data; the path and all values are parameters.
     """
-    found = header_layout(scan.header)
-    if found is None or scan.has_nul or scan.has_lone_cr:
+    header = read_header(scan.header)
+    if header is None or scan.has_nul or scan.has_lone_cr:
         return None
-    names, layout = found
     csv_table = f"{table}_csv"
-    columns = ", ".join(f"'{name}': 'VARCHAR'" for name in names)
+    columns = ", ".join(f"'{name}': 'VARCHAR'" for name in header.names)
     try:
         con.execute(
             f'create or replace temp table "{csv_table}" as select * from read_csv('
@@ -137,7 +190,10 @@ def read_current_ho(
             "null_padding = false, encoding = 'utf-8')",
             {"path": str(path)},
         )
-        read = _tidy(con, csv_table, table, layout, scan, path.name)
+        if isinstance(header.layout, duo.Layout):
+            read = _tidy_ho(con, csv_table, table, header.layout, scan, file_name)
+        else:
+            read = _tidy_mbo(con, csv_table, table, header, scan)
     except duckdb.Error:
         read = None
     finally:
@@ -147,7 +203,43 @@ def read_current_ho(
     return read
 
 
-def _tidy(
+def _readable(
+    con: duckdb.DuckDBPyConnection, csv_table: str, checks: list[str], scan: FileScan
+) -> bool:
+    """Whether no row fails a check and every line after the header is one record (none blank,
+    none over two lines): then a record's line is its row + 2, as the parser counts."""
+    [(rows, bad)] = con.execute(
+        f'select count(*), count(*) filter (where {" or ".join(checks)}) from "{csv_table}"',
+        {"strip": scan.strip},
+    ).fetchall()
+    return rows > 0 and bad == 0 and rows == scan.line_count - 1
+
+
+def _create_tidy(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    expressions: dict[str, str],
+    source: str,
+    params: dict[str, object],
+) -> tuple[int, ...]:
+    """Temp table ``table`` with the tidy columns (typed as the parser's), from ``source``;
+    returns its years. ``params`` hold ``strip`` and what the expressions name."""
+    select = ",\n".join(
+        f'({expressions.get(c, "null")})::{_TYPES.get(c, "varchar")} as "{c}"'
+        for c in duo.TIDY_COLUMNS
+    )
+    con.execute(
+        f'create or replace temp table "{table}" as select {select} from {source}',
+        params,
+    )
+    years = con.execute(f'select distinct year from "{table}" order by year').fetchall()
+    return tuple(year for (year,) in years)
+
+
+_TYPES = {"year": "integer", "count": "bigint", "is_suppressed": "boolean", "line_number": "bigint"}
+
+
+def _tidy_ho(
     con: duckdb.DuckDBPyConnection,
     csv_table: str,
     table: str,
@@ -155,56 +247,20 @@ def _tidy(
     scan: FileScan,
     file_name: str,
 ) -> FileRead | None:
-    params = {"strip": _STRIP_PATTERN}
+    """A long hbo/wo file, as :func:`techpact.sources.duo._tidy_current` makes it tidy."""
     year, count = _strip(layout.year_column), _strip(layout.measure_column)
-    markers = ", ".join(f"'{marker}'" for marker in sorted(SUPPRESSION_MARKERS))
-    suppressed = f"{count} in ({markers})"
-    checks = " or ".join(
-        [
-            f"not regexp_full_match({year}, '[0-9]{{4}}')",
-            f"not ({suppressed} or (regexp_full_match({count}, '[0-9]+') "
-            f"and try_cast({count} as bigint) is not null))",
-            f"not regexp_full_match({_strip('GEMEENTENUMMER')}, '[0-9]*')",
-            *(
-                f"regexp_matches(coalesce(\"{c}\", ''), '[^\\x00-\\x7f]')"
-                for c in _FOLDED
-                if c in layout.columns
-            ),
-        ]
-    )
-    [(rows, bad)] = con.execute(
-        f'select count(*), count(*) filter (where {checks}) from "{csv_table}"', params
-    ).fetchall()
-    # One record per line after the header, none blank: a record's line is its row + 2.
-    if rows == 0 or bad or rows != scan.line_count - 1:
+    checks = [
+        f"not regexp_full_match({year}, '[0-9]{{4}}')",
+        _is_not_a_count(count),
+        f"not regexp_full_match({_strip('GEMEENTENUMMER')}, '[0-9]*')",
+        *(_outside_ascii(c) for c in _FOLDED_HO if c in layout.columns),
+    ]
+    if not _readable(con, csv_table, checks, scan):
         return None
-    sector = _education_sector(con, csv_table, layout, params, file_name)
+    sector = _education_sector(con, csv_table, layout, scan.strip, file_name)
     if sector is None:
         return None
     measure, breakdown = duo.MEASURE_OF_LAYOUT[layout.resource]
-    expressions = _tidy_expressions(layout, year, count, suppressed)
-    select = ",\n".join(
-        f'({expressions.get(c, "null")})::{_TYPES.get(c, "varchar")} as "{c}"'
-        for c in duo.TIDY_COLUMNS
-    )
-    con.execute(
-        f'create or replace temp table "{table}" as select {select} from "{csv_table}" '
-        "order by rowid",
-        {**params, "sector": sector},
-    )
-    years = con.execute(f'select distinct year from "{table}" order by year').fetchall()
-    return FileRead(
-        resource=f"{sector}_{measure}_{breakdown}",
-        dataset=duo.DATASET_OF_MEASURE[measure],
-        years=tuple(y for (y,) in years),
-    )
-
-
-_TYPES = {"year": "integer", "count": "bigint", "is_suppressed": "boolean", "line_number": "bigint"}
-
-
-def _tidy_expressions(layout: duo.Layout, year: str, count: str, suppressed: str) -> dict[str, str]:
-    """SQL per tidy column, as :func:`techpact.sources.duo._tidy_current` computes it."""
     gemeente = _strip("GEMEENTENUMMER")
     expressions = {
         "year": year,
@@ -219,8 +275,9 @@ def _tidy_expressions(layout: duo.Layout, year: str, count: str, suppressed: str
         "institution_name": _strip("INSTELLINGSNAAM_ACTUEEL"),
         "sector": f"upper({_strip('ONDERDEEL')})",
         "subsector": _strip("SUBONDERDEEL"),
-        "count": f"case when {suppressed} then null else {count} end",
-        "is_suppressed": suppressed,
+        "sex": _sex(f"upper({_strip('GESLACHT')})") if "GESLACHT" in layout.columns else "'total'",
+        "count": f"case when {_is_suppressed(count)} then null else {count} end",
+        "is_suppressed": _is_suppressed(count),
         "source_format": "'current'",
         "line_number": "rowid + 2",
     }
@@ -233,20 +290,79 @@ def _tidy_expressions(layout: duo.Layout, year: str, count: str, suppressed: str
     for target, (column, shape) in optional.items():
         if column in layout.columns:
             expressions[target] = shape.format(_strip(column))
-    expressions["sex"] = (
-        f"case upper({_strip('GESLACHT')}) when 'MAN' then 'male' when 'VROUW' then 'female' "
-        "when 'TOTAAL' then 'total' else 'unknown' end"
-        if "GESLACHT" in layout.columns
-        else "'total'"
+    years = _create_tidy(
+        con,
+        table,
+        expressions,
+        f'"{csv_table}" order by rowid',
+        {"strip": scan.strip, "sector": sector},
     )
-    return expressions
+    return FileRead(
+        resource=f"{sector}_{measure}_{breakdown}",
+        dataset=duo.DATASET_OF_MEASURE[measure],
+        years=years,
+    )
+
+
+def _sex(upper_text: str) -> str:
+    return (
+        f"case {upper_text} when 'MAN' then 'male' when 'VROUW' then 'female' "
+        "when 'TOTAAL' then 'total' else 'unknown' end"
+    )
+
+
+def _tidy_mbo(
+    con: duckdb.DuckDBPyConnection, csv_table: str, table: str, header: Header, scan: FileScan
+) -> FileRead | None:
+    """A wide mbo file (a count column per sex and year), one row per count cell in the order
+    the parser yields them, as :func:`techpact.sources.duo._tidy_mbo` makes it tidy."""
+    layout = header.layout
+    assert isinstance(layout, duo_mbo.MboLayout)
+    cells = [header.names[position] for position, _, _ in header.counts]
+    checks = [
+        *(_is_not_a_count(_strip(cell)) for cell in cells),
+        *(_outside_ascii(c) for c in _FOLDED_MBO),
+    ]
+    if not _readable(con, csv_table, checks, scan):
+        return None
+    # One struct per count column; its name and year are the header's (matched by pattern).
+    unpivot = ", ".join(
+        f"{{'position': {position}, 'year': {year}, 'sex': '{sex}', "
+        f"'value': {_strip(header.names[position])}}}"
+        for position, sex, year in header.counts
+    )
+    value = "cell.value"
+    expressions = {
+        "year": "cell.year",
+        "education_sector": "'mbo'",
+        "place_name": f"upper({_strip('PLAATSNAAM INSTELLING')})",
+        "institution_code": _strip("INSTELLINGSCODE"),
+        "institution_name": _strip("INSTELLINGSNAAM"),
+        "subsector": _strip("HOOFDGROEP NAAM"),
+        "sectorkamer": f"lower({_strip('SECTORKAMER NAAM')})",
+        "programme_code": _strip("ERKENDE OPLEIDING CODE"),
+        "programme_name": _strip("ERKENDE OPLEIDING NAAM"),
+        "level": _strip("NIVEAU"),
+        "study_path": f"upper({_strip('LEERWEG')})",
+        "sex": _sex("cell.sex"),
+        "count": f"case when {_is_suppressed(value)} then null else {value} end",
+        "is_suppressed": _is_suppressed(value),
+        "source_format": "'current'",
+        "line_number": "csv_row + 2",
+    }
+    source = (
+        f'(select *, rowid as csv_row, unnest([{unpivot}]) as cell from "{csv_table}") '
+        "order by csv_row, cell.position"
+    )
+    years = _create_tidy(con, table, expressions, source, {"strip": scan.strip})
+    return FileRead(resource=layout.resource, dataset=layout.dataset, years=years)
 
 
 def _education_sector(
     con: duckdb.DuckDBPyConnection,
     csv_table: str,
     layout: duo.Layout,
-    params: dict[str, str],
+    strip: str,
     file_name: str,
 ) -> str | None:
     """hbo or wo as :func:`techpact.sources.duo.recognise_education_sector` decides it: the
@@ -259,7 +375,7 @@ def _education_sector(
                 + _strip("SOORT_DIPLOMA")
                 + f"), ' ', 1) as prefix from \"{csv_table}\") "
                 "where prefix in ('hbo', 'wo') group by prefix",
-                params,
+                {"strip": strip},
             ).fetchall()
         )
         if votes:
