@@ -155,7 +155,7 @@ def builds(bench: Bench, record: Record, round_no: int) -> None:
                 sample = time_call(
                     lambda: duo_loader.load_raw(con, LandingZone(zone), ["hbo_enrolment_by_sex"])
                 )
-            report(bench.say, f"(b) of the build: DUO parse + load {scale}x", sample)
+            report(bench.say, f"(b) of the build: DUO read + load {scale}x", sample)
             record.add(f"parse {scale}x", sample)
 
         in_order(round_no, build, duck, pandas, parse)

@@ -61,7 +61,9 @@ def csv_file(tmp_path: Path, *lines: str, newline: str = "\n", name: str = "f.cs
 
 def fast_read(path: Path) -> tuple[FileRead | None, duckdb.DuckDBPyConnection]:
     con = duckdb.connect()
-    return read_current(con, path, FileScan.of(path), "part", path.name), con
+    return read_current(
+        con, path, FileScan.of(path), "part", file_name=path.name, sha256="sha"
+    ), con
 
 
 def assert_same_as_parser(path: Path) -> FileRead:
@@ -71,12 +73,16 @@ def assert_same_as_parser(path: Path) -> FileRead:
     assert (read.resource, read.dataset) == (tidy.resource, tidy.dataset)
     assert read.years == tuple(sorted(tidy.rows["year"].unique().tolist()))
     con.register("parsed", tidy.rows)
-    assert [tuple(c[:2]) for c in con.execute("describe part").fetchall()] == [
+    assert con.execute("select distinct source_file, source_sha256 from part").fetchall() == [
+        (path.name, "sha")
+    ]
+    con.execute("create view read_rows as select * exclude (source_file, source_sha256) from part")
+    assert [tuple(c[:2]) for c in con.execute("describe read_rows").fetchall()] == [
         tuple(c[:2]) for c in con.execute("describe parsed").fetchall()
     ]
     different = con.execute(
-        "select count(*) from ((from part except all from parsed) "
-        "union all (from parsed except all from part))"
+        "select count(*) from ((from read_rows except all from parsed) "
+        "union all (from parsed except all from read_rows))"
     ).fetchone()
     assert different == (0,)
     return read

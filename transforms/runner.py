@@ -69,11 +69,15 @@ def model_names(folder: str, prefix: str = "") -> list[str]:
 
 
 def materialise(con: duckdb.DuckDBPyConnection, folder: str, name: str) -> None:
-    """Build one model as a table; the table macros it may call are defined first."""
+    """Build one model; the table macros it may call are defined first.
+
+    A staging model (``staging/``) renames and filters one raw table: it is a view, so the
+    raw rows are not held twice in memory. Every other model is a table."""
     sql = read_model_sql(folder, name)
     define_macros(con)
+    kind = "view" if folder == "staging" else "table"
     try:
-        con.execute(f'create or replace table "{name}" as {sql}')
+        con.execute(f'create or replace {kind} "{name}" as {sql}')
     except duckdb.Error as exc:
         raise TransformError(f"{folder}/{name}.sql failed: {exc}") from exc
 

@@ -70,7 +70,9 @@ def _read_landed(
     manifest = landed.manifest
     scan = duo_csv.FileScan.of(landed.path)
     landing.refuse_changed(landed, scan.sha256)
-    read = duo_csv.read_current(con, landed.path, scan, table, manifest.file_name)
+    read = duo_csv.read_current(
+        con, landed.path, scan, table, file_name=manifest.file_name, sha256=manifest.sha256
+    )
     if read is not None and manifest.dataset not in (None, read.dataset):
         con.execute(f'drop table "{table}"')  # the parser names the mismatch
         read = None
@@ -79,7 +81,11 @@ def _read_landed(
     tidy = duo.parse_duo_file(landing.verify(landed), manifest.file_name, dataset=manifest.dataset)
     con.register("parsed_rows", tidy.rows)
     try:
-        con.execute(f'create or replace temp table "{table}" as select * from parsed_rows')
+        con.execute(
+            f'create or replace table "{table}" as '
+            "select *, $file as source_file, $sha as source_sha256 from parsed_rows",
+            {"file": manifest.file_name, "sha": manifest.sha256},
+        )
     finally:
         con.unregister("parsed_rows")
     years = sorted(tidy.rows["year"].unique().tolist()) if "year" in tidy.rows else []
@@ -105,12 +111,14 @@ def load_resource(
         )
     parts: list[tuple[str, LandedFile, list[int] | None]] = []
     covered: set[int] = set()
+    years_read: dict[str, list[int]] = {}
     empty_records = empty_year_groups = 0
     try:
         for index, landed in enumerate(files):
             part = f"_duo_file_{index}"  # names are the loader's own, never data
             read = _read_landed(con, landing, landed, part)
             parts.append((part, landed, []))  # [] until it turns out to add years
+            years_read[part] = sorted(read.years)
             if read.resource != resource:
                 raise BuildError(
                     f"{landed.path}: the manifest says {resource!r} but the file's header and "
@@ -134,23 +142,22 @@ def load_resource(
                     landed.path,
                 )
         used = [(part, landed, years) for part, landed, years in parts if years != []]
-        selects: list[str] = []
-        params: dict[str, object] = {}
-        for index, (part, landed, years) in enumerate(used):
-            params |= {
-                f"file_{index}": landed.manifest.file_name,
-                f"sha_{index}": landed.manifest.sha256,
-            }
-            where = ""
-            if years is not None:
-                params[f"years_{index}"] = years
-                where = f" where list_contains($years_{index}, year)"
-            selects.append(
-                f"select *, $file_{index} as source_file, $sha_{index} as source_sha256 "
-                f'from "{part}"{where}'
-            )
         table = raw_table_name("duo", resource)
-        con.execute(f'create or replace table "{table}" as ' + " union all ".join(selects), params)
+        con.execute(f'drop table if exists "{table}"')
+        if len(used) == 1 and used[0][2] in (None, years_read[used[0][0]]):
+            con.execute(f'alter table "{used[0][0]}" rename to "{table}"')  # the whole file
+        else:
+            selects = [
+                f'select * from "{part}"'
+                + ("" if years is None else f" where list_contains($years_{index}, year)")
+                for index, (part, _, years) in enumerate(used)
+            ]
+            params = {
+                f"years_{index}": years
+                for index, (_, _, years) in enumerate(used)
+                if years is not None
+            }
+            con.execute(f'create table "{table}" as ' + " union all ".join(selects), params)
         [(row_count,)] = con.execute(f'select count(*) from "{table}"').fetchall()
     finally:
         for part, _, _ in parts:
@@ -277,11 +284,25 @@ def _quoted(columns: tuple[str, ...]) -> str:
     return ", ".join(f'"{column}"' for column in columns)
 
 
+def has_repeated_keys(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether two rows of a raw table share a key. Keys are compared by their hash first:
+    equal keys hash alike, so no repeated hash means no repeated key, and only then must the
+    (wide, text) keys themselves be grouped. Names come from the build's own catalog."""
+    keys = _quoted(row_key_columns(con, table))
+    [(repeated,)] = con.execute(
+        f'select count(*) from (select hash({keys}) as key_hash from "{table}" '
+        "group by key_hash having count(*) > 1)"
+    ).fetchall()
+    return repeated > 0
+
+
 def distinct_rows_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
     """``select`` of a raw table with each key once (the first line that has it).
 
     Table and column names come from the build's own catalog (``duckdb_columns``), never data.
     """
+    if not has_repeated_keys(con, table):
+        return f'select * from "{table}"'
     keys = _quoted(row_key_columns(con, table))
     return (
         f'select * from "{table}" '
@@ -312,6 +333,8 @@ def source_duplicates_sql(con: duckdb.DuckDBPyConnection) -> tuple[str, dict[str
     parts = [_NO_DUPLICATES]
     params: dict[str, Any] = {}
     for index, table in enumerate(raw_duo_tables(con)):
+        if not has_repeated_keys(con, table):
+            continue
         keys = row_key_columns(con, table)
         text = ", ".join(
             f'"{c}"::varchar' if c == "year" else f'"{c}"'

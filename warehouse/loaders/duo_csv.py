@@ -1,4 +1,4 @@
-"""Read a current-format hbo/wo DUO file with DuckDB's CSV reader, straight into a table.
+"""Read a current-format DUO file (hbo/wo or mbo) with DuckDB's CSV reader, straight into a table.
 
 The DUO loader's fast path: the file goes from disk into DuckDB without being held in Python
 or pandas, so a build's memory does not grow with the file beyond DuckDB's own. The tidy shape
@@ -6,7 +6,7 @@ is the one :func:`techpact.sources.duo.parse_duo_file` gives (the parser stays t
 the same columns, types and values, each text cleaned as the parser cleans it.
 
 The reader takes only the files it can read exactly as the parser would, and declines the rest
-(:func:`read_current_ho` returns None): a header with a column the layout does not use, a NUL
+(:func:`read_current` returns None): a header with a column the layout does not use, a NUL
 byte, a lone carriage return, a record over several lines or a blank line (the line numbers
 would no longer be ``record + 1``), a year or count the parser would read otherwise or refuse,
 a case-folded column with a letter outside ASCII, an hbo/wo vote that ties, or anything
@@ -169,83 +169,99 @@ def _outside_ascii(column: str) -> str:
 
 
 def read_current(
-    con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan, table: str, file_name: str
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    scan: FileScan,
+    table: str,
+    *,
+    file_name: str,
+    sha256: str,
 ) -> FileRead | None:
-    """Read a current hbo/wo or mbo file into temp table ``table`` in the tidy shape, or
-    decline (None, and no table left behind).
+    """Read a current hbo/wo or mbo file into table ``table`` in the tidy shape, with
+    ``source_file`` and ``source_sha256``, or decline (None, and no table left behind).
 
-    ``table`` and every column name in the SQL are the loader's constants (or count columns
-    matched by their pattern), never data; the path and all values are parameters.
+    DuckDB streams the file twice: once to check every row (and count the hbo/wo votes), once
+    to write the tidy rows; the file's text is never a table of its own. ``table`` and every
+    column name in the SQL are the loader's constants (or count columns matched by their
+    pattern), never data; the path and all values are parameters.
     """
     header = read_header(scan.header)
     if header is None or scan.has_nul or scan.has_lone_cr:
         return None
-    csv_table = f"{table}_csv"
     columns = ", ".join(f"'{name}': 'VARCHAR'" for name in header.names)
+    source = _Source(
+        con,
+        "read_csv($path, header = false, skip = 1, delim = ',', quote = '\"', escape = '\"', "
+        f"columns = {{{columns}}}, auto_detect = false, strict_mode = true, "
+        "null_padding = false, encoding = 'utf-8')",
+        {"path": str(path), "strip": scan.strip, "file": file_name, "sha": sha256},
+    )
     try:
-        con.execute(
-            f'create or replace temp table "{csv_table}" as select * from read_csv('
-            "$path, header = false, skip = 1, delim = ',', quote = '\"', escape = '\"', "
-            f"columns = {{{columns}}}, auto_detect = false, strict_mode = true, "
-            "null_padding = false, encoding = 'utf-8')",
-            {"path": str(path)},
-        )
         if isinstance(header.layout, duo.Layout):
-            read = _tidy_ho(con, csv_table, table, header.layout, scan, file_name)
+            read = _tidy_ho(source, table, header.layout, scan, file_name)
         else:
-            read = _tidy_mbo(con, csv_table, table, header, scan)
+            read = _tidy_mbo(source, table, header, scan)
     except duckdb.Error:
         read = None
-    finally:
-        con.execute(f'drop table if exists "{csv_table}"')
     if read is None:
         con.execute(f'drop table if exists "{table}"')
     return read
 
 
-def _readable(
-    con: duckdb.DuckDBPyConnection, csv_table: str, checks: list[str], scan: FileScan
-) -> bool:
-    """Whether no row fails a check and every line after the header is one record (none blank,
-    none over two lines): then a record's line is its row + 2, as the parser counts."""
-    [(rows, bad)] = con.execute(
-        f'select count(*), count(*) filter (where {" or ".join(checks)}) from "{csv_table}"',
-        {"strip": scan.strip},
-    ).fetchall()
-    return rows > 0 and bad == 0 and rows == scan.line_count - 1
+@dataclass(frozen=True)
+class _Source:
+    """The file as DuckDB reads it (``csv``, a table function) and the parameters every query
+    over it binds: ``$path``, ``$strip`` (see :attr:`FileScan.strip`), ``$file``, ``$sha``."""
+
+    con: duckdb.DuckDBPyConnection
+    csv: str
+    params: dict[str, str]
+
+    def query(self, sql: str, **params: object) -> list[tuple[object, ...]]:
+        """Run ``sql`` (which names ``{csv}`` where it reads the file) with the parameters it
+        uses; DuckDB refuses a parameter a statement does not name."""
+        text = sql.replace("{csv}", self.csv)
+        bound = {k: v for k, v in {**self.params, **params}.items() if f"${k}" in text}
+        return self.con.execute(text, bound).fetchall()
+
+
+def _checked(source: _Source, checks: list[str], scan: FileScan, *extra: str) -> tuple | None:
+    """One pass over the file: None where a row fails a check or a line after the header is not
+    one record (blank, or over several lines: a record's line would not be its row + 1, as the
+    parser counts); else the ``extra`` aggregates."""
+    [(rows, bad, *values)] = source.query(
+        f"select count(*), count(*) filter (where {' or '.join(checks)})"
+        + "".join(f", {aggregate}" for aggregate in extra)
+        + " from {csv}"
+    )
+    return tuple(values) if rows and not bad and rows == scan.line_count - 1 else None
 
 
 def _create_tidy(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    expressions: dict[str, str],
-    source: str,
-    params: dict[str, object],
+    source: _Source, table: str, expressions: dict[str, str], rows: str, **params: object
 ) -> tuple[int, ...]:
-    """Temp table ``table`` with the tidy columns (typed as the parser's), from ``source``;
-    returns its years. ``params`` hold ``strip`` and what the expressions name."""
+    """Table ``table`` with the tidy columns (typed as the parser's) and the provenance, from
+    ``rows`` (SQL reading ``{csv}``); returns its years."""
     select = ",\n".join(
         f'({expressions.get(c, "null")})::{_TYPES.get(c, "varchar")} as "{c}"'
         for c in duo.TIDY_COLUMNS
     )
-    con.execute(
-        f'create or replace temp table "{table}" as select {select} from {source}',
-        params,
+    source.query(
+        f'create or replace table "{table}" as select {select}, '
+        f"$file as source_file, $sha as source_sha256 from {rows}",
+        **params,
     )
-    years = con.execute(f'select distinct year from "{table}" order by year').fetchall()
+    years = source.con.execute(f'select distinct year from "{table}" order by year').fetchall()
     return tuple(year for (year,) in years)
 
 
 _TYPES = {"year": "integer", "count": "bigint", "is_suppressed": "boolean", "line_number": "bigint"}
+# The file's records numbered in file order: row_number() over () streams in order.
+_NUMBERED = "(select *, row_number() over () as csv_row from {csv})"
 
 
 def _tidy_ho(
-    con: duckdb.DuckDBPyConnection,
-    csv_table: str,
-    table: str,
-    layout: duo.Layout,
-    scan: FileScan,
-    file_name: str,
+    source: _Source, table: str, layout: duo.Layout, scan: FileScan, file_name: str
 ) -> FileRead | None:
     """A long hbo/wo file, as :func:`techpact.sources.duo._tidy_current` makes it tidy."""
     year, count = _strip(layout.year_column), _strip(layout.measure_column)
@@ -255,9 +271,19 @@ def _tidy_ho(
         f"not regexp_full_match({_strip('GEMEENTENUMMER')}, '[0-9]*')",
         *(_outside_ascii(c) for c in _FOLDED_HO if c in layout.columns),
     ]
-    if not _readable(con, csv_table, checks, scan):
+    diploma = f"split_part(lower({_strip('SOORT_DIPLOMA')}), ' ', 1)"
+    votes = (
+        [f"count(*) filter (where {diploma} = '{kind}')" for kind in ("hbo", "wo")]
+        if "SOORT_DIPLOMA" in layout.columns
+        else ["0", "0"]
+    )
+    checked = _checked(
+        source, checks, scan, *votes, "histogram(coalesce(\"INSTELLINGSNAAM_ACTUEEL\", ''))"
+    )
+    if checked is None:
         return None
-    sector = _education_sector(con, csv_table, layout, scan.strip, file_name)
+    hbo_votes, wo_votes, names = checked
+    sector = _education_sector(int(hbo_votes), int(wo_votes), names, file_name)  # type: ignore[arg-type]
     if sector is None:
         return None
     measure, breakdown = duo.MEASURE_OF_LAYOUT[layout.resource]
@@ -279,7 +305,7 @@ def _tidy_ho(
         "count": f"case when {_is_suppressed(count)} then null else {count} end",
         "is_suppressed": _is_suppressed(count),
         "source_format": "'current'",
-        "line_number": "rowid + 2",
+        "line_number": "csv_row + 1",
     }
     optional = {
         "programme_code": ("OPLEIDINGSCODE_ACTUEEL", "{}"),
@@ -290,13 +316,7 @@ def _tidy_ho(
     for target, (column, shape) in optional.items():
         if column in layout.columns:
             expressions[target] = shape.format(_strip(column))
-    years = _create_tidy(
-        con,
-        table,
-        expressions,
-        f'"{csv_table}" order by rowid',
-        {"strip": scan.strip, "sector": sector},
-    )
+    years = _create_tidy(source, table, expressions, _NUMBERED, sector=sector)
     return FileRead(
         resource=f"{sector}_{measure}_{breakdown}",
         dataset=duo.DATASET_OF_MEASURE[measure],
@@ -311,9 +331,7 @@ def _sex(upper_text: str) -> str:
     )
 
 
-def _tidy_mbo(
-    con: duckdb.DuckDBPyConnection, csv_table: str, table: str, header: Header, scan: FileScan
-) -> FileRead | None:
+def _tidy_mbo(source: _Source, table: str, header: Header, scan: FileScan) -> FileRead | None:
     """A wide mbo file (a count column per sex and year), one row per count cell in the order
     the parser yields them, as :func:`techpact.sources.duo._tidy_mbo` makes it tidy."""
     layout = header.layout
@@ -323,7 +341,7 @@ def _tidy_mbo(
         *(_is_not_a_count(_strip(cell)) for cell in cells),
         *(_outside_ascii(c) for c in _FOLDED_MBO),
     ]
-    if not _readable(con, csv_table, checks, scan):
+    if _checked(source, checks, scan) is None:
         return None
     # One struct per count column; its name and year are the header's (matched by pattern).
     unpivot = ", ".join(
@@ -348,42 +366,23 @@ def _tidy_mbo(
         "count": f"case when {_is_suppressed(value)} then null else {value} end",
         "is_suppressed": _is_suppressed(value),
         "source_format": "'current'",
-        "line_number": "csv_row + 2",
+        "line_number": "csv_row + 1",
     }
-    source = (
-        f'(select *, rowid as csv_row, unnest([{unpivot}]) as cell from "{csv_table}") '
-        "order by csv_row, cell.position"
+    rows = (
+        f"(select *, unnest([{unpivot}]) as cell from {_NUMBERED}) order by csv_row, cell.position"
     )
-    years = _create_tidy(con, table, expressions, source, {"strip": scan.strip})
+    years = _create_tidy(source, table, expressions, rows)
     return FileRead(resource=layout.resource, dataset=layout.dataset, years=years)
 
 
 def _education_sector(
-    con: duckdb.DuckDBPyConnection,
-    csv_table: str,
-    layout: duo.Layout,
-    strip: str,
-    file_name: str,
+    hbo_votes: int, wo_votes: int, rows_by_name: dict[str, int], file_name: str
 ) -> str | None:
     """hbo or wo as :func:`techpact.sources.duo.recognise_education_sector` decides it: the
     diploma types' majority where the file has them, else the institutions, each distinct name
     classified once. None where the diploma vote ties (the parser's pick is then its order)."""
-    if "SOORT_DIPLOMA" in layout.columns:
-        votes = dict(
-            con.execute(
-                "select prefix, count(*) from (select split_part(lower("
-                + _strip("SOORT_DIPLOMA")
-                + f"), ' ', 1) as prefix from \"{csv_table}\") "
-                "where prefix in ('hbo', 'wo') group by prefix",
-                {"strip": strip},
-            ).fetchall()
-        )
-        if votes:
-            if len(set(votes.values())) < len(votes):
-                return None
-            return max(votes, key=votes.__getitem__)
-    names = con.execute(
-        f'select coalesce("INSTELLINGSNAAM_ACTUEEL", \'\'), count(*) from "{csv_table}" '
-        "group by all"
-    ).fetchall()
-    return duo.education_sector_of_names(dict(names), file_name)
+    if hbo_votes or wo_votes:
+        if hbo_votes == wo_votes:
+            return None
+        return "hbo" if hbo_votes > wo_votes else "wo"
+    return duo.education_sector_of_names(rows_by_name, file_name)
