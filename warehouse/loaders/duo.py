@@ -29,7 +29,7 @@ import pandas as pd
 
 from techpact.sources import duo
 from techpact.sources.landing import LandedFile, LandingZone
-from techpact.warehouse.loaders import BuildError, duo_csv, raw_table_name
+from techpact.warehouse.loaders import BuildError, duo_csv, duo_legacy_csv, raw_table_name
 from techpact.warehouse.loaders.duo_csv import FileRead
 
 log = logging.getLogger(__name__)
@@ -63,16 +63,25 @@ def landed_files_of(landing: LandingZone, resource: str) -> list[LandedFile]:
 def _read_landed(
     con: duckdb.DuckDBPyConnection, landing: LandingZone, landed: LandedFile, table: str
 ) -> FileRead:
-    """One landed file into temp table ``table`` in the tidy shape: a current-format file
-    (hbo/wo or mbo) straight from disk by DuckDB's CSV reader, any other file (or one that
-    reader declines) through the parser, which also names the file, line and column of what
-    is wrong."""
+    """One landed file into table ``table`` in the tidy shape: straight from disk by DuckDB's
+    CSV reader (current or legacy format); a file that reader declines through the parser,
+    which also names the file, line and column of what is wrong."""
     manifest = landed.manifest
     scan = duo_csv.FileScan.of(landed.path)
     landing.refuse_changed(landed, scan.sha256)
     read = duo_csv.read_current(
         con, landed.path, scan, table, file_name=manifest.file_name, sha256=manifest.sha256
     )
+    if read is None:
+        read = duo_legacy_csv.read_legacy(
+            con,
+            scan,
+            table,
+            path=str(landed.path),
+            file_name=manifest.file_name,
+            sha256=manifest.sha256,
+            dataset=manifest.dataset,
+        )
     if read is not None and manifest.dataset not in (None, read.dataset):
         con.execute(f'drop table "{table}"')  # the parser names the mismatch
         read = None

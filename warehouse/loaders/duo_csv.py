@@ -16,6 +16,7 @@ naming file, line and column. Valid DUO files, as published, take the fast path.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import re
@@ -56,6 +57,7 @@ class FileScan:
     has_nul: bool
     has_lone_cr: bool
     has_other_whitespace: bool
+    is_utf8: bool
     header: bytes
 
     @property
@@ -71,7 +73,8 @@ class FileScan:
         has_nul = other_whitespace = False
         header = b""
         previous = tail = b""
-        ends_with_newline = True
+        ends_with_newline = is_utf8 = True
+        utf8 = codecs.getincrementaldecoder("utf-8")()
         with path.open("rb") as stream:
             while chunk := stream.read(CHUNK_BYTES):
                 digest.update(chunk)
@@ -84,6 +87,11 @@ class FileScan:
                 # A character of several bytes may straddle two chunks: look across the seam.
                 other_whitespace = other_whitespace or bool(_OTHER_WHITESPACE.search(tail + chunk))
                 tail = chunk[-2:]
+                if is_utf8:
+                    try:
+                        utf8.decode(chunk)
+                    except UnicodeDecodeError:
+                        is_utf8 = False
                 previous = chunk[-1:]
                 ends_with_newline = previous == b"\n"
         return cls(
@@ -92,8 +100,18 @@ class FileScan:
             has_nul=has_nul,
             has_lone_cr=crs != crlfs,
             has_other_whitespace=other_whitespace,
+            is_utf8=is_utf8 and _ends_whole(utf8),
             header=header.removeprefix(UTF8_BOM).rstrip(b"\r"),
         )
+
+
+def _ends_whole(decoder: codecs.IncrementalDecoder) -> bool:
+    """Whether the bytes a UTF-8 decoder was given end on a whole character."""
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -151,21 +169,26 @@ def _strip(column: str) -> str:
 _MARKERS = ", ".join(f"'{marker}'" for marker in sorted(SUPPRESSION_MARKERS))
 
 
-def _is_suppressed(cell: str) -> str:
-    return f"({cell} in ({_MARKERS}))"
+def is_suppressed(cell: str, *, blank: bool = False) -> str:
+    """SQL: the (stripped) cell is a suppression marker (or blank, where blank is one)."""
+    markers = _MARKERS + (", ''" if blank else "")
+    return f"({cell} in ({markers}))"
 
 
-def _is_not_a_count(cell: str) -> str:
+def is_not_a_count(cell: str, *, blank_is_suppressed: bool = False) -> str:
     """SQL: true where the parser would read the (stripped) cell otherwise than as a whole
     number in 64 bits or a suppression marker."""
     return (
-        f"not ({_is_suppressed(cell)} or (regexp_full_match({cell}, '[0-9]+') "
-        f"and try_cast({cell} as bigint) is not null))"
+        f"not ({is_suppressed(cell, blank=blank_is_suppressed)} or "
+        f"(regexp_full_match({cell}, '[0-9]+') and try_cast({cell} as bigint) is not null))"
     )
 
 
-def _outside_ascii(column: str) -> str:
-    return f"regexp_matches(coalesce(\"{column}\", ''), '[^\\x00-\\x7f]')"
+def outside_ascii(column: str) -> str:
+    """SQL: the column's text holds a character outside ASCII (a quoted name or an expression)."""
+    if not column.startswith("fields["):
+        column = f'"{column}"'
+    return f"regexp_matches(coalesce({column}, ''), '[^\\x00-\\x7f]')"
 
 
 def read_current(
@@ -189,7 +212,7 @@ def read_current(
     if header is None or scan.has_nul or scan.has_lone_cr:
         return None
     columns = ", ".join(f"'{name}': 'VARCHAR'" for name in header.names)
-    source = _Source(
+    source = Source(
         con,
         "read_csv($path, header = false, skip = 1, delim = ',', quote = '\"', escape = '\"', "
         f"columns = {{{columns}}}, auto_detect = false, strict_mode = true, "
@@ -209,7 +232,7 @@ def read_current(
 
 
 @dataclass(frozen=True)
-class _Source:
+class Source:
     """The file as DuckDB reads it (``csv``, a table function) and the parameters every query
     over it binds: ``$path``, ``$strip`` (see :attr:`FileScan.strip`), ``$file``, ``$sha``."""
 
@@ -225,20 +248,22 @@ class _Source:
         return self.con.execute(text, bound).fetchall()
 
 
-def _checked(source: _Source, checks: list[str], scan: FileScan, *extra: str) -> tuple | None:
+def checked(
+    source: Source, checks: list[str], scan: FileScan, *extra: str, rows_from: str = "{csv}"
+) -> tuple | None:
     """One pass over the file: None where a row fails a check or a line after the header is not
     one record (blank, or over several lines: a record's line would not be its row + 1, as the
     parser counts); else the ``extra`` aggregates."""
     [(rows, bad, *values)] = source.query(
         f"select count(*), count(*) filter (where {' or '.join(checks)})"
         + "".join(f", {aggregate}" for aggregate in extra)
-        + " from {csv}"
+        + f" from {rows_from}"
     )
     return tuple(values) if rows and not bad and rows == scan.line_count - 1 else None
 
 
-def _create_tidy(
-    source: _Source, table: str, expressions: dict[str, str], rows: str, **params: object
+def create_tidy(
+    source: Source, table: str, expressions: dict[str, str], rows: str, **params: object
 ) -> tuple[int, ...]:
     """Table ``table`` with the tidy columns (typed as the parser's) and the provenance, from
     ``rows`` (SQL reading ``{csv}``); returns its years."""
@@ -261,15 +286,15 @@ _NUMBERED = "(select *, row_number() over () as csv_row from {csv})"
 
 
 def _tidy_ho(
-    source: _Source, table: str, layout: duo.Layout, scan: FileScan, file_name: str
+    source: Source, table: str, layout: duo.Layout, scan: FileScan, file_name: str
 ) -> FileRead | None:
     """A long hbo/wo file, as :func:`techpact.sources.duo._tidy_current` makes it tidy."""
     year, count = _strip(layout.year_column), _strip(layout.measure_column)
     checks = [
         f"not regexp_full_match({year}, '[0-9]{{4}}')",
-        _is_not_a_count(count),
+        is_not_a_count(count),
         f"not regexp_full_match({_strip('GEMEENTENUMMER')}, '[0-9]*')",
-        *(_outside_ascii(c) for c in _FOLDED_HO if c in layout.columns),
+        *(outside_ascii(c) for c in _FOLDED_HO if c in layout.columns),
     ]
     diploma = f"split_part(lower({_strip('SOORT_DIPLOMA')}), ' ', 1)"
     votes = (
@@ -277,13 +302,13 @@ def _tidy_ho(
         if "SOORT_DIPLOMA" in layout.columns
         else ["0", "0"]
     )
-    checked = _checked(
+    found = checked(
         source, checks, scan, *votes, "histogram(coalesce(\"INSTELLINGSNAAM_ACTUEEL\", ''))"
     )
-    if checked is None:
+    if found is None:
         return None
-    hbo_votes, wo_votes, names = checked
-    sector = _education_sector(int(hbo_votes), int(wo_votes), names, file_name)  # type: ignore[arg-type]
+    hbo_votes, wo_votes, names = found
+    sector = education_sector(int(hbo_votes), int(wo_votes), names, file_name)  # type: ignore[arg-type]
     if sector is None:
         return None
     measure, breakdown = duo.MEASURE_OF_LAYOUT[layout.resource]
@@ -301,9 +326,11 @@ def _tidy_ho(
         "institution_name": _strip("INSTELLINGSNAAM_ACTUEEL"),
         "sector": f"upper({_strip('ONDERDEEL')})",
         "subsector": _strip("SUBONDERDEEL"),
-        "sex": _sex(f"upper({_strip('GESLACHT')})") if "GESLACHT" in layout.columns else "'total'",
-        "count": f"case when {_is_suppressed(count)} then null else {count} end",
-        "is_suppressed": _is_suppressed(count),
+        "sex": sex_of(f"upper({_strip('GESLACHT')})")
+        if "GESLACHT" in layout.columns
+        else "'total'",
+        "count": f"case when {is_suppressed(count)} then null else {count} end",
+        "is_suppressed": is_suppressed(count),
         "source_format": "'current'",
         "line_number": "csv_row + 1",
     }
@@ -316,7 +343,7 @@ def _tidy_ho(
     for target, (column, shape) in optional.items():
         if column in layout.columns:
             expressions[target] = shape.format(_strip(column))
-    years = _create_tidy(source, table, expressions, _NUMBERED, sector=sector)
+    years = create_tidy(source, table, expressions, _NUMBERED, sector=sector)
     return FileRead(
         resource=f"{sector}_{measure}_{breakdown}",
         dataset=duo.DATASET_OF_MEASURE[measure],
@@ -324,24 +351,24 @@ def _tidy_ho(
     )
 
 
-def _sex(upper_text: str) -> str:
+def sex_of(upper_text: str) -> str:
     return (
         f"case {upper_text} when 'MAN' then 'male' when 'VROUW' then 'female' "
         "when 'TOTAAL' then 'total' else 'unknown' end"
     )
 
 
-def _tidy_mbo(source: _Source, table: str, header: Header, scan: FileScan) -> FileRead | None:
+def _tidy_mbo(source: Source, table: str, header: Header, scan: FileScan) -> FileRead | None:
     """A wide mbo file (a count column per sex and year), one row per count cell in the order
     the parser yields them, as :func:`techpact.sources.duo._tidy_mbo` makes it tidy."""
     layout = header.layout
     assert isinstance(layout, duo_mbo.MboLayout)
     cells = [header.names[position] for position, _, _ in header.counts]
     checks = [
-        *(_is_not_a_count(_strip(cell)) for cell in cells),
-        *(_outside_ascii(c) for c in _FOLDED_MBO),
+        *(is_not_a_count(_strip(cell)) for cell in cells),
+        *(outside_ascii(c) for c in _FOLDED_MBO),
     ]
-    if _checked(source, checks, scan) is None:
+    if checked(source, checks, scan) is None:
         return None
     # One struct per count column; its name and year are the header's (matched by pattern).
     unpivot = ", ".join(
@@ -362,20 +389,20 @@ def _tidy_mbo(source: _Source, table: str, header: Header, scan: FileScan) -> Fi
         "programme_name": _strip("ERKENDE OPLEIDING NAAM"),
         "level": _strip("NIVEAU"),
         "study_path": f"upper({_strip('LEERWEG')})",
-        "sex": _sex("cell.sex"),
-        "count": f"case when {_is_suppressed(value)} then null else {value} end",
-        "is_suppressed": _is_suppressed(value),
+        "sex": sex_of("cell.sex"),
+        "count": f"case when {is_suppressed(value)} then null else {value} end",
+        "is_suppressed": is_suppressed(value),
         "source_format": "'current'",
         "line_number": "csv_row + 1",
     }
     rows = (
         f"(select *, unnest([{unpivot}]) as cell from {_NUMBERED}) order by csv_row, cell.position"
     )
-    years = _create_tidy(source, table, expressions, rows)
+    years = create_tidy(source, table, expressions, rows)
     return FileRead(resource=layout.resource, dataset=layout.dataset, years=years)
 
 
-def _education_sector(
+def education_sector(
     hbo_votes: int, wo_votes: int, rows_by_name: dict[str, int], file_name: str
 ) -> str | None:
     """hbo or wo as :func:`techpact.sources.duo.recognise_education_sector` decides it: the
