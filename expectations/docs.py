@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from techpact.expectations.gate import CheckResult, QualityReport
+from techpact.expectations.gate import CheckResult, QualityReport, table_of_asset
 from techpact.expectations.pages import (
     ROWS_SHOWN,
     ExpectationOutcome,
@@ -55,18 +55,20 @@ def write_data_docs(report: QualityReport, out_dir: Path, *, is_sample_data: boo
 
 
 def table_outcomes(report: QualityReport) -> list[TableOutcome]:
-    """One ``TableOutcome`` per GX suite validation result of ``report``, in validation order."""
+    """One ``TableOutcome`` per validated table of ``report``, in validation order: the
+    outcomes of every suite on the table's rows (all of them, or those a condition selects)."""
     checks = {r.name: r for r in report.results}
+    by_table: dict[str, tuple[str, list[ExpectationOutcome]]] = {}
+    for result in report.validation_results:
+        table = table_of_asset(_table_name(result))
+        _, outcomes = by_table.setdefault(table, (_validated_at(result.meta), []))
+        outcomes.extend(expectation_outcome(item.to_json_dict(), checks) for item in result.results)
     pages: set[str] = set()
     tables = []
-    for result in report.validation_results:
-        table = _table_name(result)
+    for table, (validated_at, outcomes) in by_table.items():
         page = page_name(table, pages)
         pages.add(page)
-        outcomes = tuple(
-            expectation_outcome(item.to_json_dict(), checks) for item in result.results
-        )
-        tables.append(TableOutcome(table, page, _validated_at(result.meta), outcomes))
+        tables.append(TableOutcome(table, page, validated_at, tuple(outcomes)))
     return tables
 
 
@@ -80,7 +82,10 @@ def expectation_outcome(
     return ExpectationOutcome(
         check=checks[config["meta"]["check"]],
         expectation=config["type"],
-        arguments={k: v for k, v in config["kwargs"].items() if k != "batch_id"},
+        arguments={
+            **{k: v for k, v in config["kwargs"].items() if k != "batch_id"},
+            **({"row_condition": where} if (where := config["meta"].get("where")) else {}),
+        },
         element_count=result.get("element_count"),
         unexpected_percent=result.get("unexpected_percent"),
         observed_value=result.get("observed_value"),

@@ -308,20 +308,8 @@ def _expectation(outcome: ExpectationOutcome) -> str:
 
 
 def _argument(name: str, value: Any) -> str:
-    text = condition_text(value) if name == "row_condition" else _plain(value)
+    text = _plain(value)
     return text if len(text) <= ARGUMENT_CHARS else text[:ARGUMENT_CHARS] + " …"
-
-
-def condition_text(condition: Any) -> str:
-    """A GX row condition as ``a == "x" and b == "y"`` (any other shape as JSON)."""
-    if isinstance(condition, Mapping):
-        if condition.get("type") == "and":
-            return " and ".join(condition_text(c) for c in condition.get("conditions", []))
-        if condition.get("type") == "comparison" and isinstance(condition.get("column"), Mapping):
-            column = condition["column"].get("name")
-            parameter = json.dumps(condition.get("parameter"), ensure_ascii=False)
-            return f"{column} {condition.get('operator')} {parameter}"
-    return _plain(condition)
 
 
 # --- shared pieces -----------------------------------------------------------------------------
