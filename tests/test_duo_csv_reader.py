@@ -75,7 +75,7 @@ def legacy_read(
         con,
         FileScan.of(path),
         "part",
-        path=str(path),
+        path=path,
         file_name=path.name,
         sha256="sha",
         dataset=dataset,

@@ -140,18 +140,24 @@ def test_an_indicator_figure_keeps_the_contract_columns_and_the_rows_with_a_valu
     assert rows == [("NL01", "2020", "year", "total", "a", 0.75, 1)]
 
 
-def test_figures_of_a_region_and_period_come_side_by_side() -> None:
+def long_rows(*rows: tuple[object, ...]) -> duckdb.DuckDBPyConnection:
+    """A connection with the macros and table ``long_rows`` (a staging table's columns)."""
     con = duckdb.connect()
     define_macros(con)
     con.execute(
-        """
-        create table long_rows as select * from (values
-            ('PV23', '2022', 'year', false, 'total', 10.0, 'T1', 'a'),
-            ('PV23', '2022', 'year', true, 'ict', 2.0, 'T2', 'b'),
-            ('NL01', '2022', 'year', false, 'total', 90.0, 'T1', 'a')
-        ) as t(region_code, period, period_type, is_provisional, sector, job_count,
-               source_dataset, source_sha256)
-        """
+        "create table long_rows (region_code varchar, period varchar, period_type varchar, "
+        "is_provisional boolean, sector varchar, job_count double, source_dataset varchar, "
+        "source_sha256 varchar)"
+    )
+    con.executemany("insert into long_rows values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return con
+
+
+def test_figures_of_a_region_and_period_come_side_by_side() -> None:
+    con = long_rows(
+        ("PV23", "2022", "year", False, "total", 10.0, "T1", "a"),
+        ("PV23", "2022", "year", True, "ict", 2.0, "T2", "b"),
+        ("NL01", "2022", "year", False, "total", 90.0, "T1", "a"),
     )
     rows = con.execute(
         """
@@ -168,16 +174,9 @@ def test_figures_of_a_region_and_period_come_side_by_side() -> None:
 
 
 def test_figures_side_by_side_refuses_a_key_counted_twice() -> None:
-    con = duckdb.connect()
-    define_macros(con)
-    con.execute(
-        """
-        create table long_rows as select * from (values
-            ('PV23', '2022', 'year', false, 'total', 10.0, 'T1', 'a'),
-            ('PV23', '2022', 'year', false, 'total', 11.0, 'T1', 'a')
-        ) as t(region_code, period, period_type, is_provisional, sector, job_count,
-               source_dataset, source_sha256)
-        """
+    con = long_rows(
+        ("PV23", "2022", "year", False, "total", 10.0, "T1", "a"),
+        ("PV23", "2022", "year", False, "total", 11.0, "T1", "a"),
     )
     with pytest.raises(duckdb.Error, match=r"(?i)unique|duplicate"):
         con.execute("select * from figures_side_by_side('long_rows', sector, job_count)")

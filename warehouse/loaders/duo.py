@@ -77,7 +77,7 @@ def _read_landed(
             con,
             scan,
             table,
-            path=str(landed.path),
+            path=landed.path,
             file_name=manifest.file_name,
             sha256=manifest.sha256,
             dataset=manifest.dataset,

@@ -184,11 +184,9 @@ def is_not_a_count(cell: str, *, blank_is_suppressed: bool = False) -> str:
     )
 
 
-def outside_ascii(column: str) -> str:
-    """SQL: the column's text holds a character outside ASCII (a quoted name or an expression)."""
-    if not column.startswith("fields["):
-        column = f'"{column}"'
-    return f"regexp_matches(coalesce({column}, ''), '[^\\x00-\\x7f]')"
+def outside_ascii(text: str) -> str:
+    """SQL: the text (an SQL expression) holds a character outside ASCII."""
+    return f"regexp_matches(coalesce({text}, ''), '[^\\x00-\\x7f]')"
 
 
 def read_current(
@@ -294,7 +292,7 @@ def _tidy_ho(
         f"not regexp_full_match({year}, '[0-9]{{4}}')",
         is_not_a_count(count),
         f"not regexp_full_match({_strip('GEMEENTENUMMER')}, '[0-9]*')",
-        *(outside_ascii(c) for c in _FOLDED_HO if c in layout.columns),
+        *(outside_ascii(f'"{c}"') for c in _FOLDED_HO if c in layout.columns),
     ]
     diploma = f"split_part(lower({_strip('SOORT_DIPLOMA')}), ' ', 1)"
     votes = (
@@ -366,7 +364,7 @@ def _tidy_mbo(source: Source, table: str, header: Header, scan: FileScan) -> Fil
     cells = [header.names[position] for position, _, _ in header.counts]
     checks = [
         *(is_not_a_count(_strip(cell)) for cell in cells),
-        *(outside_ascii(c) for c in _FOLDED_MBO),
+        *(outside_ascii(f'"{c}"') for c in _FOLDED_MBO),
     ]
     if checked(source, checks, scan) is None:
         return None

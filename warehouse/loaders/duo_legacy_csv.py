@@ -17,6 +17,8 @@ otherwise or refuse, a case-folded value outside ASCII, a student file without i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from techpact.sources import duo, duo_legacy
@@ -58,7 +60,7 @@ def read_legacy(
     scan: FileScan,
     table: str,
     *,
-    path: str,
+    path: Path,
     file_name: str,
     sha256: str,
     dataset: str | None,
@@ -83,7 +85,7 @@ def read_legacy(
     source = Source(
         con,
         _LINES.replace("{encoding}", encoding),
-        {"path": path, "strip": scan.strip, "file": file_name, "sha": sha256},
+        {"path": str(path), "strip": scan.strip, "file": file_name, "sha": sha256},
     )
     at = {name: names.index(name) for name in layout.columns}
     try:
