@@ -25,8 +25,10 @@ log = logging.getLogger(__name__)
 MAX_FAILING_KEYS = 20
 
 COVERAGE_SQL = """
--- Every catalog indicator x every period it has data for x every required region, with the
--- number of rows found. An indicator with no rows at all appears once with a null period.
+-- Every catalog indicator x every period it has data for x every required region at a level
+-- the indicator's grain declares (a provincie-only indicator does not need the COROP pact
+-- region; a region the region table lacks is always required), with the number of rows found.
+-- An indicator with no rows at all appears once per required region with a null period.
 with indicators as (
     select unnest($indicator_ids::varchar[]) as indicator_id
 ),
@@ -39,21 +41,34 @@ periods as (
 
 required as (
     select unnest($regions::varchar[]) as region_code
+),
+
+required_for as (
+    select indicators.indicator_id, required.region_code
+    from indicators
+    cross join required
+    left join region on region.region_code = required.region_code
+    left join indicator_catalog on indicator_catalog.indicator_id = indicators.indicator_id
+    where region.region_level is null
+        or indicator_catalog.region_levels is null
+        or list_contains(
+            string_split(indicator_catalog.region_levels, ', '), region.region_level
+        )
 )
 
 select
     periods.indicator_id,
     periods.period,
-    required.region_code,
+    required_for.region_code,
     count(indicator_values.value) as row_count
 from periods
-cross join required
+inner join required_for on required_for.indicator_id = periods.indicator_id
 left join indicator_values
     on indicator_values.indicator_id = periods.indicator_id
     and indicator_values.period = periods.period
-    and indicator_values.region_code = required.region_code
-group by periods.indicator_id, periods.period, required.region_code
-order by periods.indicator_id, periods.period, required.region_code
+    and indicator_values.region_code = required_for.region_code
+group by periods.indicator_id, periods.period, required_for.region_code
+order by periods.indicator_id, periods.period, required_for.region_code
 """
 
 

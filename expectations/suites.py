@@ -176,7 +176,7 @@ def _generic_checks(catalog: Catalog, config: ChecksConfig) -> list[Check]:
             description=(
                 "every catalog indicator has rows, and has "
                 + ", ".join(config.coverage.required_regions)
-                + " for every period it has data for"
+                + " for every period it has data for (at the region levels its grain declares)"
             ),
             table=COVERAGE,
             expectation="ExpectColumnValuesToBeBetween",

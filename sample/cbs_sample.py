@@ -133,12 +133,13 @@ def _pad(key: str, width: int = REGION_KEY_WIDTH) -> str:
     return key.ljust(width)
 
 
-def _regions() -> Dimension:
+def _regions(codes: Iterable[str] | None = None) -> Dimension:
+    """The region dimension: every sample region, or those of ``codes`` (in that order)."""
     return Dimension(
         "RegioS",
         "Regio's",
         "GeoDimension",
-        tuple((_pad(k), t) for k, t in REGIONS.items()),
+        tuple((_pad(k), REGIONS[k]) for k in (codes if codes is not None else REGIONS)),
     )
 
 
@@ -177,6 +178,23 @@ PERSONS = Dimension(
     "Dimension",
     (("T009002", "Totaal personen"), ("3000   ", "Mannen"), ("4000   ", "Vrouwen")),
 )
+# Education levels in Persoonskenmerken, titled as the older tables have them and as CBS renamed
+# them in 2025 ("1 Basisonderwijs, vmbo, mbo1" is the wording of a real 2025 response): (key,
+# old title, new title, share of the labour force, unemployment factor, participation shift).
+EDUCATION_LEVELS = (
+    ("2018700", "Onderwijsniveau: 1 Laag", "1 Basisonderwijs, vmbo, mbo1", 0.21, 1.7, -18.0),
+    ("2018740", "Onderwijsniveau: 2 Middelbaar", "2 Havo, vwo, mbo2-4", 0.41, 1.0, 2.0),
+    ("2018790", "Onderwijsniveau: 3 Hoog", "3 Hbo, wo", 0.38, 0.6, 12.0),
+)
+# CBS publishes no education cells for small gemeenten (too few survey respondents).
+EDUCATION_MIN_SHARE = 0.002
+
+
+def _persons(renamed: bool) -> Dimension:
+    levels = tuple((key, new if renamed else old) for key, old, new, *_ in EDUCATION_LEVELS)
+    return Dimension(PERSONS.key, PERSONS.title, PERSONS.type, (*PERSONS.codes, *levels))
+
+
 LABOUR_TOPICS = (
     Topic("Beroepsbevolking_1", "Beroepsbevolking", "x 1 000", 0),
     Topic("WerkzameBeroepsbevolking_2", "Werkzame beroepsbevolking", "x 1 000", 0),
@@ -189,8 +207,12 @@ NL_UNEMPLOYMENT = {2019: 3.4, 2020: 3.8, 2021: 4.2, 2022: 3.5, 2023: 3.6, 2024: 
 NL_PARTICIPATION = {2019: 68.0, 2020: 67.8, 2021: 68.9, 2022: 70.3, 2023: 70.8, 2024: 71.0}
 
 
-def _labour_cells(periods: Dimension) -> Callable[[random.Random], list[dict[str, Any]]]:
+def _labour_cells(
+    periods: Dimension, table_id: str
+) -> Callable[[random.Random], list[dict[str, Any]]]:
     def cells(rng: random.Random) -> list[dict[str, Any]]:
+        # The education rows draw from their own generator: the other rows keep their numbers.
+        by_level = random.Random(f"{SEED}-{table_id}-education")
         rows = []
         for region_key, _ in _regions().codes:
             region = region_key.strip()
@@ -215,22 +237,66 @@ def _labour_cells(periods: Dimension) -> Callable[[random.Random], list[dict[str
                     unemployed = round(force * rate / 100)
                     participation = NL_PARTICIPATION[year] - 1.2 * (region != "NL01")
                     rows.append(
-                        {
-                            "Persoonskenmerken": person_key,
-                            "RegioS": region_key,
-                            "Perioden": period_key,
-                            "Beroepsbevolking_1": force,
-                            "WerkzameBeroepsbevolking_2": force - unemployed,
-                            "WerklozeBeroepsbevolking_3": unemployed,
-                            "Werkloosheidspercentage_4": round(100 * unemployed / force, 1),
-                            "Nettoarbeidsparticipatie_5": round(
-                                participation + rng.uniform(-0.5, 0.5), 1
-                            ),
-                        }
+                        _labour_row(
+                            person_key,
+                            region_key,
+                            period_key,
+                            force,
+                            unemployed,
+                            round(participation + rng.uniform(-0.5, 0.5), 1),
+                        )
+                    )
+                for key, _, _, share, factor, shift in EDUCATION_LEVELS:
+                    if REGION_SHARE[region] < EDUCATION_MIN_SHARE:
+                        rows.append(_labour_row(key, region_key, period_key, None, None, None))
+                        continue
+                    force = round(
+                        NL_LABOUR_FORCE[year]
+                        * REGION_SHARE[region]
+                        * share
+                        * by_level.uniform(0.97, 1.03)
+                    )
+                    rate = max(
+                        1.0,
+                        (NL_UNEMPLOYMENT[year] + REGION_UNEMPLOYMENT_SHIFT[region]) * factor
+                        + by_level.uniform(-0.3, 0.3),
+                    )
+                    participation = NL_PARTICIPATION[year] + shift - 1.2 * (region != "NL01")
+                    rows.append(
+                        _labour_row(
+                            key,
+                            region_key,
+                            period_key,
+                            force,
+                            round(force * rate / 100),
+                            round(participation + by_level.uniform(-1.0, 1.0), 1),
+                        )
                     )
         return rows
 
     return cells
+
+
+def _labour_row(
+    person_key: str,
+    region_key: str,
+    period_key: str,
+    force: int | None,
+    unemployed: int | None,
+    participation: float | None,
+) -> dict[str, Any]:
+    """One TypedDataSet row; a suppressed cell has every figure null."""
+    known = force is not None and unemployed is not None
+    return {
+        "Persoonskenmerken": person_key,
+        "RegioS": region_key,
+        "Perioden": period_key,
+        "Beroepsbevolking_1": force,
+        "WerkzameBeroepsbevolking_2": force - unemployed if known else None,
+        "WerklozeBeroepsbevolking_3": unemployed,
+        "Werkloosheidspercentage_4": round(100 * unemployed / force, 1) if known else None,
+        "Nettoarbeidsparticipatie_5": participation,
+    }
 
 
 def _labour_table(table_id: str, year: int, first: int, last: int, provisional=None):
@@ -241,9 +307,9 @@ def _labour_table(table_id: str, year: int, first: int, last: int, provisional=N
         short_title=f"Arbeidsdeelname; regio {year}",
         modified=f"{last + 1}-03-2{year % 10}T02:00:00",
         period=f"{first}-{last}",
-        dimensions=(PERSONS, _regions(), periods),
+        dimensions=(_persons(renamed=year >= 2024), _regions(), periods),
         topics=LABOUR_TOPICS,
-        cells=_labour_cells(periods),
+        cells=_labour_cells(periods, table_id),
     )
 
 
@@ -399,6 +465,361 @@ GRADUATES = SampleTable(
     cells=_education_cells(GRADUATE_TYPES, NL_GRADUATES, "Gediplomeerden_1"),
 )
 
+# -- youth 15-27 by school enrolment and labour position (86087NED, 86223NED) ------------------
+
+ENROLMENT = Dimension(
+    "Onderwijsvolgend",
+    "Onderwijsvolgend",
+    "Dimension",
+    (("T001018", "Totaal"), ("A028793", "Onderwijsvolgend"), ("A028794", "Niet onderwijsvolgend")),
+)
+LABOUR_POSITION = Dimension(
+    "Arbeidskenmerken",
+    "Arbeidskenmerken",
+    "Dimension",
+    (
+        ("T001113", "Totaal "),  # with the trailing space of the real code list
+        ("A028751", "Arb.pos.: werkzame beroepsbevolking"),
+        ("A028752", "Arb.pos.: niet-werkzame bevolking"),
+    ),
+)
+BENEFIT = Dimension(
+    "Uitkering", "Uitkering", "Dimension", (("T001020", "Totaal met of zonder uitkering"),)
+)
+JOBSEEKER = Dimension(
+    "GeregistreerdWerkzoekendeBijUWV",
+    "Geregistreerd werkzoekende bij UWV",
+    "Dimension",
+    (("T001022", "Totaal"),),
+)
+# What each code selects: None the total, True or False one side (in education, working).
+SELECTS = {
+    "T001018": None, "A028793": True, "A028794": False,
+    "T001113": None, "A028751": True, "A028752": False,
+}  # fmt: skip
+NL_YOUTH = 2_560_000
+# (in education, working) share of all youth 15-27 in Nederland: 4.5 % neither.
+YOUTH_SHARES = {
+    (True, True): 0.37,
+    (True, False): 0.42,
+    (False, True): 0.166,
+    (False, False): 0.044,
+}
+
+
+def _youth_cells(periods: Dimension) -> Callable[[random.Random], list[dict[str, Any]]]:
+    def cells(rng: random.Random) -> list[dict[str, Any]]:
+        rows = []
+        for region_key, _ in _regions().codes:
+            region = region_key.strip()
+            for period_key, _ in periods.codes:
+                youth = NL_YOUTH * REGION_SHARE[region] * rng.uniform(0.97, 1.03)
+                neet_factor = 1.0 + 0.12 * REGION_UNEMPLOYMENT_SHIFT[region]
+                counts = {
+                    (school, work): youth * share * (neet_factor if not school and not work else 1)
+                    for (school, work), share in YOUTH_SHARES.items()
+                }
+                for school_key, _ in ENROLMENT.codes:
+                    for work_key, _ in LABOUR_POSITION.codes:
+                        in_school, working = SELECTS[school_key], SELECTS[work_key]
+                        value = sum(
+                            count
+                            for (school, work), count in counts.items()
+                            if in_school in (None, school) and working in (None, work)
+                        )
+                        rows.append(
+                            {
+                                "Onderwijsvolgend": school_key,
+                                "Arbeidskenmerken": work_key,
+                                "Uitkering": BENEFIT.codes[0][0],
+                                "GeregistreerdWerkzoekendeBijUWV": JOBSEEKER.codes[0][0],
+                                "RegioS": region_key,
+                                "Perioden": period_key,
+                                # CBS rounds these counts to hundreds
+                                "Jongeren15Tot27Jaar_1": round(value, -2),
+                            }
+                        )
+        return rows
+
+    return cells
+
+
+def _youth_table(table_id: str, title: str, first: int, last: int, modified: str) -> SampleTable:
+    periods = _years(first, last, last)
+    return SampleTable(
+        table_id=table_id,
+        title=title,
+        short_title="Arbeidsmarktsituatie jongeren; regio",
+        modified=modified,
+        period=f"{first}-{last}*",
+        dimensions=(ENROLMENT, LABOUR_POSITION, BENEFIT, JOBSEEKER, _regions(), periods),
+        topics=(Topic("Jongeren15Tot27Jaar_1", "Jongeren (15 tot 27 jaar)", "aantal", 0),),
+        cells=_youth_cells(periods),
+    )
+
+
+YOUTH_2024 = _youth_table(
+    "86087NED",
+    "Arbeidsmarktsituatie jongeren 15 tot 27 jaar; regio 2024,2005-2023",
+    2019,
+    2023,
+    "2024-10-15T02:00:00",
+)
+YOUTH_2025 = _youth_table(
+    "86223NED",
+    "Arbeidsmarktsituatie jongeren (15 tot 27 jaar); regio (indeling 2025)",
+    2022,
+    2024,
+    "2025-10-14T02:00:00",
+)
+
+# -- persons with a benefit, monthly (80794ned) ---------------------------------------------------
+
+# The other gemeenten of Twente (the region seed lists them): the benefits table publishes
+# gemeenten, provincies and Nederland but no COROP regions, so Twente is their sum and needs
+# every one of its gemeenten. (key, name, share of the Dutch figure.)
+TWENTE_OTHER_GEMEENTEN = (
+    ("GM0147", "Borne", 0.0013),
+    ("GM0158", "Haaksbergen", 0.0014),
+    ("GM0163", "Hellendoorn", 0.0021),
+    ("GM0168", "Losser", 0.0013),
+    ("GM0173", "Oldenzaal", 0.0018),
+    ("GM0183", "Tubbergen", 0.0012),
+    ("GM0189", "Wierden", 0.0014),
+    ("GM1700", "Twenterand", 0.0019),
+    ("GM1735", "Hof van Twente", 0.0020),
+    ("GM1742", "Rijssen-Holten", 0.0022),
+    ("GM1774", "Dinkelland", 0.0015),
+)
+BENEFIT_REGIONS = {
+    **{k: REGIONS[k] for k in REGIONS if not k.startswith("CR")},
+    **{k: name for k, name, _ in TWENTE_OTHER_GEMEENTEN},
+}
+BENEFIT_SHARE = REGION_SHARE | {k: share for k, _, share in TWENTE_OTHER_GEMEENTEN}
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+NL_WW = {2021: 240_000, 2022: 165_000, 2023: 180_000, 2024: 200_000}
+NL_BIJSTAND = {2021: 410_000, 2022: 400_000, 2023: 395_000, 2024: 398_000}
+
+
+def _months(first: int, last_year: int, last_month: int) -> Dimension:
+    """Monthly periods ``2023MM01`` ("2023 januari"); the last three provisional (``*``)."""
+    keys = [
+        (year, month)
+        for year in range(first, last_year + 1)
+        for month in range(1, 13)
+        if (year, month) <= (last_year, last_month)
+    ]
+    return Dimension(
+        "Perioden",
+        "Perioden",
+        "TimeDimension",
+        tuple(
+            (
+                f"{year}MM{month:02d}",
+                f"{year} {MONTHS[month - 1]}{'*' if n >= len(keys) - 3 else ''}",
+            )
+            for n, (year, month) in enumerate(keys)
+        ),
+    )
+
+
+BENEFIT_MONTHS = _months(2021, 2024, 6)
+
+
+def _benefit_cells(rng: random.Random) -> list[dict[str, Any]]:
+    rows = []
+    for region, _ in BENEFIT_REGIONS.items():
+        for period_key, _ in BENEFIT_MONTHS.codes:
+            year, month = int(period_key[:4]), int(period_key[6:])
+            season = 1.0 + 0.04 * (month in (1, 2, 12))
+            shift = 1.0 + 0.15 * REGION_UNEMPLOYMENT_SHIFT.get(region, 0.3)
+            share = BENEFIT_SHARE[region]
+            ww = NL_WW[year] * share * season * (rng.uniform(0.97, 1.03) if share < 1 else 1)
+            bijstand = (
+                NL_BIJSTAND[year] * share * shift * (rng.uniform(0.98, 1.02) if share < 1 else 1)
+            )
+            rows.append(
+                {
+                    "RegioS": _pad(region),
+                    "Perioden": period_key,
+                    "UitkeringsontvangersTotaal_1": round((ww + bijstand) * 9.5, -1),
+                    "Werkloosheid_4": round(ww, -1),
+                    "BijstandTotDeAOWLeeftijd_7": round(bijstand, -1),
+                }
+            )
+    return rows
+
+
+BENEFITS = SampleTable(
+    table_id="80794ned",
+    title="Personen met een uitkering; uitkeringsontvangers per regio",
+    short_title="Uitkeringsontvangers per regio",
+    modified="2024-09-16T02:00:00",
+    period="2021 januari-2024 juni*",
+    dimensions=(
+        Dimension(
+            "RegioS",
+            "Regio's",
+            "GeoDimension",
+            tuple((_pad(k), t) for k, t in BENEFIT_REGIONS.items()),
+        ),
+        BENEFIT_MONTHS,
+    ),
+    topics=(
+        Topic("UitkeringsontvangersTotaal_1", "Uitkeringsontvangers totaal", "aantal", 0),
+        Topic("Werkloosheid_4", "Werkloosheid", "aantal", 0),
+        Topic("BijstandTotDeAOWLeeftijd_7", "Bijstand tot de AOW-leeftijd", "aantal", 0),
+    ),
+    cells=_benefit_cells,
+)
+
+# -- immigration and emigration by nationality (85451NED) -----------------------------------------
+
+NATIONALITY = Dimension(
+    "Nationaliteit",
+    "Nationaliteit",
+    "Dimension",
+    (
+        ("T001059", "Totaal"),
+        ("1000   ", "Nederlands"),
+        ("A050901", "Europa (exclusief Nederlands)"),
+    ),
+)
+SEX_TOTAL_FEMALE = Dimension(
+    "Geslacht",
+    "Geslacht",
+    "Dimension",
+    (("T001038", "Totaal mannen en vrouwen"), ("4000   ", "Vrouwen")),
+)
+NL_IMMIGRATION = {2019: 269_000, 2020: 221_000, 2021: 253_000, 2022: 403_000, 2023: 334_000}
+NL_EMIGRATION = {2019: 162_000, 2020: 152_000, 2021: 144_000, 2022: 179_000, 2023: 194_000}
+# Share of Dutch nationals in immigration and in emigration; of Europeans among the others.
+DUTCH_SHARE = (0.15, 0.32)
+EUROPEAN_SHARE = 0.55
+# Regions with a university draw more foreign students and knowledge workers.
+MIGRATION_FACTOR = {"GM0153": 1.8, "GM0772": 1.9, "CR12": 0.95, "CR36": 1.25}
+
+
+def _migration_cells(rng: random.Random) -> list[dict[str, Any]]:
+    rows = []
+    for region_key, _ in _regions().codes:
+        region = region_key.strip()
+        factor = MIGRATION_FACTOR.get(region, 0.8) if region != "NL01" else 1.0
+        for period_key, _ in _years(2019, 2023).codes:
+            year = int(period_key[:4])
+            spread = rng.uniform(0.95, 1.05) if region != "NL01" else 1.0
+            immigration = NL_IMMIGRATION[year] * REGION_SHARE[region] * factor * spread
+            emigration = NL_EMIGRATION[year] * REGION_SHARE[region] * factor * spread * 0.9
+            for nationality_key, title in NATIONALITY.codes:
+                part_in, part_out = {
+                    "Totaal": (1.0, 1.0),
+                    "Nederlands": DUTCH_SHARE,
+                }.get(title, ((1 - DUTCH_SHARE[0]) * EUROPEAN_SHARE, (1 - DUTCH_SHARE[1]) * 0.6))
+                for sex_key, _ in SEX_TOTAL_FEMALE.codes:
+                    half = 1.0 if sex_key == "T001038" else 0.48
+                    immi = round(immigration * part_in * half)
+                    emi = round(emigration * part_out * half)
+                    rows.append(
+                        {
+                            "Geslacht": sex_key,
+                            "Leeftijd": AGE.codes[0][0],
+                            "Nationaliteit": nationality_key,
+                            "RegioS": region_key,
+                            "Perioden": period_key,
+                            "Immigratie_1": immi,
+                            "EmigratieInclusiefAdministratieveC_2": emi,
+                            "MigratiesaldoInclusiefAdministratie_3": immi - emi,
+                        }
+                    )
+    return rows
+
+
+MIGRATION_TABLE = SampleTable(
+    table_id="85451NED",
+    title="Immi- en emigratie; geslacht, leeftijd, nationaliteit, regio",
+    short_title="Immi- en emigratie; nationaliteit, regio",
+    modified="2024-07-15T02:00:00",
+    period="2019-2023",
+    dimensions=(SEX_TOTAL_FEMALE, AGE, NATIONALITY, _regions(), _years(2019, 2023)),
+    topics=(
+        Topic("Immigratie_1", "Immigratie", "aantal", 0),
+        Topic(
+            "EmigratieInclusiefAdministratieveC_2",
+            "Emigratie inclusief administratieve correcties",
+            "aantal",
+            0,
+        ),
+        Topic(
+            "MigratiesaldoInclusiefAdministratie_3",
+            "Migratiesaldo inclusief administratieve correcties",
+            "aantal",
+            0,
+        ),
+    ),
+    cells=_migration_cells,
+)
+
+# -- open vacancies by sector, quarterly (83599NED) -----------------------------------------------
+
+# As the real response: Nederland, landsdelen and provincies only; quarters 2019 Q1 - 2024 Q2.
+VACANCY_REGIONS = ("NL01", "LD02", "PV23", "PV30")
+VACANCY_QUARTERS = Dimension(
+    "Perioden",
+    "Perioden",
+    "TimeDimension",
+    tuple(
+        (f"{year}KW{q:02d}", f"{year} {q}e kwartaal{'*' if (year, q) == (2024, 2) else ''}")
+        for year in range(2019, 2025)
+        for q in range(1, 5)
+        if (year, q) <= (2024, 2)
+    ),
+)
+NL_VACANCIES = {2019: 285, 2020: 205, 2021: 330, 2022: 445, 2023: 420, 2024: 395}
+VACANCY_SHARE = {  # of all vacancies (Nederland, Overijssel / Noord-Brabant)
+    "A Landbouw, bosbouw en visserij": (0.012, 0.012),
+    "C Industrie": (0.085, 0.125),
+    "F Bouwnijverheid": (0.055, 0.062),
+    "J Informatie en communicatie": (0.062, 0.045),
+}
+
+
+def _vacancy_cells(rng: random.Random) -> list[dict[str, Any]]:
+    rows = []
+    for region in VACANCY_REGIONS:
+        for period_key, _ in VACANCY_QUARTERS.codes:
+            quarter = int(period_key[-2:])
+            total = NL_VACANCIES[int(period_key[:4])] * (1.0 + 0.02 * (quarter in (2, 3)))
+            if region != "NL01":
+                total *= REGION_SHARE[region] * rng.uniform(0.95, 1.05)
+            for sector_key, title in SECTORS.codes:
+                value = total
+                if sector_key != "T001081":
+                    value *= VACANCY_SHARE[title][region != "NL01"] * rng.uniform(0.95, 1.05)
+                rows.append(
+                    {
+                        "BedrijfstakkenBranchesSBI2008": sector_key,
+                        "RegioS": _pad(region),
+                        "Perioden": period_key,
+                        "OpenstaandeVacatures_1": round(value, 1),
+                    }
+                )
+    return rows
+
+
+VACANCIES = SampleTable(
+    table_id="83599NED",
+    title="Openstaande vacatures; SBI 2008, regio",
+    short_title="Openstaande vacatures; SBI 2008, regio",
+    modified="2024-08-14T02:00:00",
+    period="2019 1e kwartaal-2024 2e kwartaal*",
+    dimensions=(SECTORS, _regions(VACANCY_REGIONS), VACANCY_QUARTERS),
+    topics=(Topic("OpenstaandeVacatures_1", "Openstaande vacatures", "x 1 000", 1, "Double"),),
+    cells=_vacancy_cells,
+)
+
 SAMPLE_TABLES = (
     STUDENTS,
     GRADUATES,
@@ -406,6 +827,11 @@ SAMPLE_TABLES = (
     _labour_table("85494NED", 2022, 2020, 2022),
     _labour_table("86088NED", 2024, 2022, 2024, provisional=2024),
     JOBS,
+    YOUTH_2024,
+    YOUTH_2025,
+    BENEFITS,
+    MIGRATION_TABLE,
+    VACANCIES,
 )
 
 # -- OData v3 rendering ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from techpact.sources.cbs_tables import TableSpec
+from techpact.sources.cbs_tables import CodeTitle, TableSpec, titles_of
 from techpact.sources.errors import SourceFormatError
 
 DIMENSION_TYPES = frozenset({"Dimension", "GeoDimension", "TimeDimension"})
@@ -296,16 +296,68 @@ def match_measures(structure: TableStructure, spec: TableSpec, file_name: str) -
     return found
 
 
-def _codes_by_title(codes: Sequence[Code], titles: dict[str, str], what: str, file_name: str):
+def _code_titled(
+    codes: Sequence[Code], title: CodeTitle, what: str, role: str, file_name: str
+) -> str:
+    """The key of the code with this title (or the first of its alternative titles)."""
     by_title = {c.title.lower(): c.key for c in codes}
-    resolved = {}
-    for role, title in titles.items():
-        if title.lower() not in by_title:
+    for alternative in titles_of(title):
+        if alternative.lower() in by_title:
+            return by_title[alternative.lower()]
+    wanted = " or ".join(repr(t) for t in titles_of(title))
+    raise SourceFormatError(
+        file_name,
+        f"{what} has no code titled {wanted} (wanted as {role!r}); its codes are titled "
+        f"{[c.title for c in codes[:20]]}{' ...' if len(codes) > 20 else ''}",
+    )
+
+
+def _codes_by_title(
+    codes: Sequence[Code], titles: dict[str, CodeTitle], what: str, file_name: str
+) -> dict[str, str]:
+    """Code key -> role."""
+    keys = {
+        role: _code_titled(codes, title, what, role, file_name) for role, title in titles.items()
+    }
+    _refuse_shared_codes({role: (key,) for role, key in keys.items()}, what, file_name)
+    return {key: role for role, key in keys.items()}
+
+
+def _refuse_shared_codes(codes_of: dict[str, tuple[str, ...]], what: str, file_name: str) -> None:
+    """Two roles that resolve to the same code(s) would lose one of them silently."""
+    seen: dict[tuple[str, ...], str] = {}
+    for role, codes in codes_of.items():
+        if codes in seen:
             raise SourceFormatError(
-                file_name, f"{what} has no code titled {title!r} (wanted as {role!r})"
+                file_name,
+                f"{what}: categories {seen[codes]!r} and {role!r} are the same code(s) "
+                f"{list(codes)}",
             )
-        resolved[by_title[title.lower()]] = role
-    return resolved
+        seen[codes] = role
+
+
+def _cells_by_keys(
+    spec: TableSpec,
+    structure: TableStructure,
+    dimension_codes: dict[str, tuple[Code, ...]],
+    file_name: str,
+) -> tuple[tuple[str, ...], dict[tuple[str, ...], str]]:
+    """For ``spec.cells``: the dimension keys the cells cross, and the codes (in that order) of
+    each cell -> its role."""
+    assert spec.cells is not None
+    titles = sorted(next(iter(spec.cells.values())))
+    dims = [structure.dimension_titled(title, file_name) for title in titles]
+    codes_of = {
+        role: tuple(
+            _code_titled(
+                dimension_codes[dim.key], cell[title], f"dimension {title!r}", role, file_name
+            )
+            for dim, title in zip(dims, titles, strict=True)
+        )
+        for role, cell in spec.cells.items()
+    }
+    _refuse_shared_codes(codes_of, f"cells of {titles}", file_name)
+    return tuple(dim.key for dim in dims), {codes: role for role, codes in codes_of.items()}
 
 
 def tidy_rows(
@@ -337,24 +389,31 @@ def tidy_rows(
             dimension_codes[dim.key], {"fixed": code_title}, f"dimension {dim_title!r}", file_name
         ).items()
         fixed[dim.key] = key
-    breakdown_key: str | None = None
-    categories: dict[str, str] = {}
+    # The category of a row: its codes of the breakdown dimension (or of the dimensions the
+    # cells cross) -> the role they are declared as.
+    category_keys: tuple[str, ...] = ()
+    categories: dict[tuple[str, ...], str] = {}
     if spec.breakdown:
         dim = structure.dimension_titled(spec.breakdown.dimension, file_name)
-        breakdown_key = dim.key
-        categories = _codes_by_title(
-            dimension_codes[dim.key],
-            spec.breakdown.categories,
-            f"dimension {spec.breakdown.dimension!r}",
-            file_name,
-        )
-    handled = {structure.region_key, structure.period_key, *fixed, breakdown_key} - {None}
+        category_keys = (dim.key,)
+        categories = {
+            (key,): role
+            for key, role in _codes_by_title(
+                dimension_codes[dim.key],
+                spec.breakdown.categories,
+                f"dimension {spec.breakdown.dimension!r}",
+                file_name,
+            ).items()
+        }
+    elif spec.cells:
+        category_keys, categories = _cells_by_keys(spec, structure, dimension_codes, file_name)
+    handled = {structure.region_key, structure.period_key, *fixed, *category_keys} - {None}
     loose = [d.title for d in structure.dimensions if d.key not in handled]
     if loose:
         raise SourceFormatError(
             file_name,
-            f"table {spec.id}: dimension(s) {loose} are neither region, period, breakdown nor "
-            "held fixed in cbs_tables.toml",
+            f"table {spec.id}: dimension(s) {loose} are neither region, period, breakdown "
+            "(or cells) nor held fixed in cbs_tables.toml",
         )
     units = {t.key: t.unit for t in structure.topics}
     records = []
@@ -369,8 +428,9 @@ def tidy_rows(
             if any(str(row[k]).strip() != v for k, v in fixed.items()):
                 continue
             category = "total"
-            if breakdown_key is not None:
-                category = categories.get(str(row[breakdown_key]).strip(), "")
+            if category_keys:
+                codes = tuple(str(row[key]).strip() for key in category_keys)
+                category = categories.get(codes, "")
         except KeyError as exc:
             raise SourceFormatError(file_name, f"row without column {exc}", line=line) from None
         if wanted_regions is not None and region not in wanted_regions:

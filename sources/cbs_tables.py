@@ -56,17 +56,33 @@ class MeasureSpec(BaseModel):
         return self
 
 
+# A dimension code by its Title, or by the titles CBS has given it over the years (the first one
+# a table's code list has is used): e.g. the education levels renamed in 2025.
+CodeTitle = str | tuple[str, ...]
+
+
+def titles_of(title: CodeTitle) -> tuple[str, ...]:
+    """The titles a code may have (one, or the alternatives in order)."""
+    return (title,) if isinstance(title, str) else title
+
+
+def _bad_roles(roles: list[str]) -> list[str]:
+    return [r for r in roles if not re.match(ROLE, r)]
+
+
 class BreakdownSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     dimension: str = Field(min_length=1)
-    categories: dict[str, str] = Field(min_length=1)
+    categories: dict[str, CodeTitle] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _roles_are_identifiers(self) -> BreakdownSpec:
-        bad = [r for r in self.categories if not re.match(ROLE, r)]
+        bad = _bad_roles(list(self.categories))
         if bad:
             raise ValueError(f"category roles {bad} are not lower-case identifiers")
+        if any(not titles_of(t) for t in self.categories.values()):
+            raise ValueError("a category needs at least one title")
         return self
 
 
@@ -93,6 +109,10 @@ class TableSpec(BaseModel):
     period_types: tuple[Literal["JJ", "SJ", "KW", "MM"], ...] = Field(min_length=1)
     measure: tuple[MeasureSpec, ...] = Field(min_length=1)
     breakdown: BreakdownSpec | None = None
+    # Instead of a breakdown: categories that are cells of several dimensions, each cell naming
+    # a code (by Title) of every one of the same dimensions, e.g. youth "not in education" x "not
+    # working" and "total" x "total" for NEET.
+    cells: dict[str, dict[str, CodeTitle]] | None = None
     fixed: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -112,7 +132,31 @@ class TableSpec(BaseModel):
                 "give regions (a table with a region dimension) or region_code "
                 "(a table without one), not both"
             )
+        if self.cells is not None:
+            self._check_cells(self.cells)
         return self
+
+    def _check_cells(self, cells: dict[str, dict[str, CodeTitle]]) -> None:
+        if self.breakdown is not None:
+            raise ValueError("give breakdown (one dimension) or cells (several), not both")
+        if not cells:
+            raise ValueError("cells names no category")
+        bad = _bad_roles(list(cells))
+        if bad:
+            raise ValueError(f"cell roles {bad} are not lower-case identifiers")
+        dimensions = {frozenset(cell) for cell in cells.values()}
+        if len(dimensions) != 1 or not next(iter(dimensions)):
+            raise ValueError("every cell must name a code of the same dimensions (at least one)")
+        if any(not titles_of(t) for cell in cells.values() for t in cell.values()):
+            raise ValueError("a cell needs at least one title for each of its codes")
+
+        def normal(title: str) -> str:  # dimensions are found ignoring case and outer spaces
+            return title.strip().lower()
+
+        crossed = {normal(d) for d in next(iter(dimensions))}
+        held = sorted(d for d in self.fixed if normal(d) in crossed)
+        if held:
+            raise ValueError(f"dimension(s) {held} are in cells and held fixed")
 
 
 class RegionLevels(BaseModel):

@@ -158,7 +158,21 @@ def test_every_action_point_has_a_page_and_those_without_indicators_say_so(
         for indicator_id in ids:
             assert f'<section class="indicator" id="{indicator_id}">' in page
         assert ("No indicators yet" in page) == (not ids)
-    assert "No indicators yet" in read(site, "action-point-4.html")  # none in the catalog yet
+        assert ids, f"action point {number} has no indicator in the catalog"
+
+
+def test_an_action_point_without_indicators_says_so(settings: Settings, tmp_path: Path) -> None:
+    source = edited_copy(
+        settings.published_path,
+        tmp_path,
+        "delete from indicator_values where indicator_id in "
+        "(select indicator_id from indicator_catalog where action_point = 4)",
+        "delete from indicator_catalog where action_point = 4",
+    )
+    write_dashboard(source, tmp_path / "site", pact_regions=("CR12",))
+
+    assert "No indicators yet" in read(tmp_path / "site", "action-point-4.html")
+    assert "No indicators yet" not in read(tmp_path / "site", "action-point-5.html")
 
 
 def test_an_action_point_page_lists_what_no_open_source_publishes_and_why(
@@ -275,6 +289,128 @@ def test_a_hostile_region_name_is_escaped_in_pages_and_chart_data(
         HOSTILE,
         "Nederland",
     }
+
+
+# CBS publishes some indicators only per provincie and for Nederland (catalog grain
+# region_levels = ["provincie", "land"]), such as open vacancies (83599NED).
+
+VACANCIES = "open_vacancies_provincie_only"
+TITLE = "Open vacancies, all sectors"
+
+
+def with_indicator(
+    published: Path, folder: Path, indicator_id: str, rows: list[tuple[str, str, float]]
+) -> Path:
+    """A copy of the published file with one more indicator, a yearly count on action point 3,
+    having (region_code, year, value) ``rows`` and no others."""
+    values = ", ".join(f"('{code}', '{year}', {value})" for code, year, value in rows)
+    return edited_copy(
+        published,
+        folder,
+        f"""insert into indicator_catalog (indicator_id, title_nl, title_en, definition, unit,
+            action_point, source, source_dataset, region_levels, period_type, breakdowns,
+            counted_by)
+        values ('{indicator_id}', 'Openstaande vacatures', '{TITLE}',
+            'Open vacancies at the end of the year, all sectors.', 'count', 3, 'cbs',
+            '83599NED', 'provincie, land', 'year', '', 'workplace')""",
+        f"""insert into indicator_values (indicator_id, region_code, period, period_type, sex,
+            education_level, institution, value, unit, source, source_dataset)
+        select '{indicator_id}', region_code, period, 'year', 'total', 'total', 'total', value,
+            'count', 'cbs', '83599NED'
+        from (values {values}) as v (region_code, period, value)""",
+    )
+
+
+def test_an_indicator_published_only_per_provincie_is_shown_for_the_pact_regions_provincie(
+    settings: Settings, tmp_path: Path
+) -> None:
+    source = with_indicator(
+        settings.published_path,
+        tmp_path,
+        VACANCIES,
+        [
+            ("PV23", "2023", 21000),  # Overijssel, the provincie of Twente
+            ("PV23", "2024", 19500),
+            ("PV30", "2024", 40000),  # Noord-Brabant
+            ("NL01", "2023", 420000),
+            ("NL01", "2024", 398000),
+        ],
+    )
+    site = write_dashboard(source, tmp_path / "site", pact_regions=("CR12",)).parent
+    page = read(site, "action-point-3.html")
+    section = section_of(page, VACANCIES)
+
+    points = chart_spec(page, VACANCIES)["data"]["values"]
+    assert sorted((p["region"], p["period"], p["value"]) for p in points) == [
+        ("Nederland", "2023", 420000),
+        ("Nederland", "2024", 398000),
+        ("Overijssel", "2023", 21000),
+        ("Overijssel", "2024", 19500),
+    ]
+    assert "Not published for Twente: shown for Overijssel, its provincie." in section
+    assert "<figcaption>Overijssel vs Nederland, count.</figcaption>" in section
+    assert table_rows(section, "trend") == [
+        ["period", "Overijssel", "Nederland"],
+        ["2023", "21,000", "420,000"],
+        ["2024", "19,500", "398,000"],
+    ]
+    assert "No values per gemeente for this indicator." in section
+    [summary] = [row for row in table_rows(page, "summary") if row[0] == TITLE]
+    assert summary == [TITLE, "count", "19,500 2024 (provincie Overijssel)", "398,000 2024"]
+
+
+def test_an_indicator_with_values_for_the_pact_region_is_shown_for_the_pact_region_itself(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Its provincie's values, even where there are some, are not shown."""
+    source = with_indicator(
+        settings.published_path,
+        tmp_path,
+        VACANCIES,
+        [("CR12", "2024", 9000), ("PV23", "2024", 19500), ("NL01", "2024", 398000)],
+    )
+    site = write_dashboard(source, tmp_path / "site", pact_regions=("CR12",)).parent
+    page = read(site, "action-point-3.html")
+    section = section_of(page, VACANCIES)
+
+    points = chart_spec(page, VACANCIES)["data"]["values"]
+    assert sorted((p["region"], p["value"]) for p in points) == [
+        ("Nederland", 398000),
+        ("Twente", 9000),
+    ]
+    assert "Not published" not in section and "Overijssel" not in section
+    assert "<figcaption>Twente vs Nederland, count.</figcaption>" in section
+    [summary] = [row for row in table_rows(page, "summary") if row[0] == TITLE]
+    assert summary == [TITLE, "count", "9,000 2024", "398,000 2024"]
+    # and an indicator of the sample with values for Twente is drawn as on the sample's site
+    original = read(settings.dashboard_dir, "action-point-1.html")
+    assert section_of(read(site, "action-point-1.html"), SHARE) == section_of(original, SHARE)
+
+
+def test_only_the_pact_region_without_values_is_shown_by_its_provincie(
+    settings: Settings, tmp_path: Path
+) -> None:
+    source = with_indicator(
+        settings.published_path,
+        tmp_path,
+        VACANCIES,
+        [
+            ("PV23", "2024", 19500),
+            ("CR36", "2024", 15000),  # Zuidoost-Noord-Brabant has values
+            ("PV30", "2024", 40000),  # ... and so has its provincie, Noord-Brabant
+            ("NL01", "2024", 398000),
+        ],
+    )
+    site = write_dashboard(source, tmp_path / "site", pact_regions=("CR12", "CR36")).parent
+    section = section_of(read(site, "action-point-3.html"), VACANCIES)
+
+    points = chart_spec(read(site, "action-point-3.html"), VACANCIES)["data"]["values"]
+    assert [p["region"] for p in points] == ["Overijssel", "Zuidoost-Noord-Brabant", "Nederland"]
+    assert "Not published for Twente: shown for Overijssel, its provincie." in section
+    assert "Not published for Zuidoost-Noord-Brabant" not in section
+    assert "<figcaption>Overijssel, Zuidoost-Noord-Brabant vs Nederland, count.</figcaption>" in (
+        section
+    )
 
 
 def test_chart_data_cannot_close_its_script_element() -> None:

@@ -28,6 +28,8 @@ from techpact.warehouse.build import build_warehouse
 INDICATOR_FIXTURES = FIXTURES / "indicators"
 CATALOG = load_catalog()
 FIXTURE_REGIONS = ("CR12", "NL01")
+# An indicator CBS publishes for provincies only (open vacancies): Twente's provincie instead.
+PROVINCIE_OF_TWENTE = "PV23"
 KEY_COLUMNS = ("region_code", "period", *BREAKDOWN_COLUMNS)
 RELATIVE_TOLERANCE = 1e-9
 
@@ -59,21 +61,31 @@ def published_rows(con: duckdb.DuckDBPyConnection, indicator_id: str) -> dict[tu
     return {tuple(row[:-1]): row[-1] for row in rows}
 
 
+def fixture_regions(indicator: Indicator) -> tuple[str, str]:
+    """Twente (or, for an indicator without COROP rows, its provincie) and Nederland."""
+    if "corop" in indicator.grain.region_levels:
+        return FIXTURE_REGIONS
+    return (PROVINCIE_OF_TWENTE, "NL01")
+
+
 def chosen_keys(indicator: Indicator, rows: dict[tuple, float]) -> list[tuple]:
     """First and latest period for Twente and Nederland (breakdowns total), and the latest
     Twente row of each breakdown value."""
     totals = {k: v for k, v in rows.items() if all(b == "total" for b in k[2:])}
+    regions = fixture_regions(indicator)
     keys: list[tuple] = []
-    for region in FIXTURE_REGIONS:
+    for region in regions:
         periods = sorted(k[1] for k in totals if k[0] == region)
         for period in dict.fromkeys((periods[0], periods[-1])) if periods else ():
             keys.append((region, period, *["total"] * len(BREAKDOWN_COLUMNS)))
-    latest = max((k[1] for k in rows if k[0] == "CR12"), default=None)
+    latest = max((k[1] for k in rows if k[0] == regions[0]), default=None)
     for column in indicator.breakdowns:
         position = KEY_COLUMNS.index(column)
         values = sorted({k[position] for k in rows if k[position] != "total"})
         for value in values[:2]:
-            key = [k for k in rows if k[0] == "CR12" and k[1] == latest and k[position] == value]
+            key = [
+                k for k in rows if k[0] == regions[0] and k[1] == latest and k[position] == value
+            ]
             keys += sorted(key)[:1]
     return keys
 
@@ -113,7 +125,7 @@ def test_the_sample_build_publishes_the_fixture_values(
         write_fixture(indicator, rows)
     expected = read_fixture(indicator.id)
     assert expected, f"{fixture_path(indicator.id)} has no [[expect]] rows"
-    assert {e["region_code"] for e in expected} >= set(FIXTURE_REGIONS)
+    assert {e["region_code"] for e in expected} >= set(fixture_regions(indicator))
     for row in expected:
         key = tuple(row.get(column, "total") for column in KEY_COLUMNS)
         named = dict(zip(KEY_COLUMNS, key, strict=True))
@@ -121,3 +133,20 @@ def test_the_sample_build_publishes_the_fixture_values(
         assert math.isclose(rows[key], row["value"], rel_tol=RELATIVE_TOLERANCE), (
             f"{indicator.id} {named}: published {rows[key]}, fixture {row['value']}"
         )
+
+
+def test_every_action_point_has_two_indicators_with_twente_and_nederland_rows(
+    sample_build: duckdb.DuckDBPyConnection,
+) -> None:
+    """Issue 15's measure of done: each of the pact's five action points has at least two
+    indicators that a sample build publishes for the pact region and for Nederland."""
+    with_both = {
+        indicator_id
+        for (indicator_id,) in sample_build.execute(
+            "select indicator_id from indicator_values where region_code in ('CR12', 'NL01') "
+            "group by indicator_id having count(distinct region_code) = 2"
+        ).fetchall()
+    }
+    for action_point in range(1, 6):
+        ids = [i.id for i in CATALOG.indicators if i.action_point == action_point]
+        assert len(set(ids) & with_both) >= 2, f"action point {action_point}: {ids}"

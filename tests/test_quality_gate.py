@@ -129,7 +129,8 @@ def write_build(path: Path, frame: pd.DataFrame) -> Path:
     lacks are added as 'total').
 
     Beside it, what the other checks read: a small region table (Enschede and Hengelo in
-    Twente), an indicator_catalog with one row per indicator in `frame`, its periods, and the
+    Twente), an indicator_catalog with one row per indicator in `frame` (at every region
+    level), its periods, and the
     audit table
     source_duplicates, empty (no raw DUO table: no repeated line).
     """
@@ -145,8 +146,9 @@ def write_build(path: Path, frame: pd.DataFrame) -> Path:
         con.register("frame", frame)
         con.execute("create table indicator_values as select * from frame")
         con.execute(
-            "create table indicator_catalog as "
-            "select distinct indicator_id, unit from frame where indicator_id is not null"
+            "create table indicator_catalog as select distinct indicator_id, unit, "
+            "'gemeente, corop, provincie, landsdeel, land' as region_levels "
+            "from frame where indicator_id is not null"
         )
         con.execute("create table period as select distinct period, period_type from frame")
     return path

@@ -6,7 +6,10 @@ The site (``Settings.dashboard_dir``, default ``data/published/dashboard/``) has
   it holds GENERATED SAMPLE DATA; a link to every action point page and the quality page;
 * ``action-point-<n>.html`` for each of the five pact action points: per indicator its trend
   for the pact regions against Nederland (NL01), its definition, unit and source, and its
-  latest value per gemeente of the pact regions ("no indicators yet" where there are none);
+  latest value per gemeente of the pact regions ("no indicators yet" where there are none).
+  Where a pact region has no value of an indicator (CBS publishes some only per provincie and
+  for Nederland) its provincie stands in, and the page says so ("Not published for Twente:
+  shown for Overijssel, its provincie");
 * ``quality.html``: every check of ``quality_results``, failures and warnings first, linking
   the run's quality report (``runs/<snapshot_id>.docs/index.html``) when it exists.
 
@@ -147,6 +150,9 @@ class DashboardData:
     pact_regions: tuple[str, ...]
     unknown_pact_regions: tuple[str, ...]
     gemeenten: dict[str, tuple[str, ...]]
+    # The provincie each pact region lies in (pact region code -> PVxx), for the indicators
+    # CBS publishes only per provincie; none for a pact region that is a provincie or larger.
+    provincies: dict[str, str]
     indicators: tuple[IndicatorInfo, ...]
     values: tuple[TotalValue, ...]
     quality: tuple[QualityCheck, ...]
@@ -195,17 +201,28 @@ def select_total_values(
 def read_dashboard_data(
     con: duckdb.DuckDBPyConnection, pact_regions: Sequence[str]
 ) -> DashboardData:
-    """Read what the pages show; ``pact_regions`` are codes or CBS titles (``Settings``)."""
+    """Read what the pages show; ``pact_regions`` are codes or CBS titles (``Settings``).
+
+    The values read are those of the pact regions, the provincies they lie in, Nederland and
+    the gemeenten of the pact regions.
+    """
     regions = read_regions(con)
     pact, unknown = resolve_pact_regions(regions, pact_regions)
     gemeenten = {code: gemeenten_of(regions, code) for code in pact}
-    codes = {*pact, NEDERLAND, *(g for members in gemeenten.values() for g in members)}
+    provincies = provincies_of(regions, pact)
+    codes = {
+        *pact,
+        *provincies.values(),
+        NEDERLAND,
+        *(g for members in gemeenten.values() for g in members),
+    }
     return DashboardData(
         snapshot=read_snapshot_info(con),
         region_names={r.region_code: r.region_name for r in regions},
         pact_regions=pact,
         unknown_pact_regions=unknown,
         gemeenten=gemeenten,
+        provincies=provincies,
         indicators=read_indicators(con),
         values=tuple(select_total_values(con, sorted(codes))),
         quality=read_quality_checks(con),
@@ -267,6 +284,17 @@ def gemeenten_of(regions: Sequence[RegionRecord], code: str) -> tuple[str, ...]:
             )
         )
     )
+
+
+def provincies_of(regions: Sequence[RegionRecord], codes: Sequence[str]) -> dict[str, str]:
+    """The provincie each region of ``codes`` lies in (a gemeente's or COROP region's
+    ``province_code``), by region code; regions in no provincie (a provincie, landsdeel or
+    Nederland) are left out."""
+    return {
+        r.region_code: r.province_code
+        for r in regions
+        if r.region_code in codes and r.province_code and r.province_code != r.region_code
+    }
 
 
 def read_indicators(con: duckdb.DuckDBPyConnection) -> tuple[IndicatorInfo, ...]:
@@ -486,11 +514,18 @@ class IndicatorPanel:
     unit_label: str
     counted_by: str
     target: str | None
+    # By the name of the region shown (a provincie standing in for a pact region by its own).
     latest: dict[str, TableRow]
     trend_periods: tuple[str, ...]
     trend_table: dict[str, dict[str, str]]
     gemeente_rows: tuple[TableRow, ...]
     gemeente_total: int
+    # What the chart compares with Nederland: the pact regions, or the provincies shown.
+    region_names: tuple[str, ...]
+    # Pact region name -> name of the provincie shown for it, where one stands in.
+    stand_ins: dict[str, str]
+    # In plain words, for each stand-in: "Not published for Twente: shown for Overijssel, ..."
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -508,33 +543,76 @@ def action_point_file(number: int) -> str:
 
 def build_panel(data: DashboardData, indicator: IndicatorInfo) -> IndicatorPanel:
     """An indicator's chart, facts and tables: its values for the pact regions, Nederland and
-    the gemeenten of the pact regions."""
+    the gemeenten of the pact regions.
+
+    A pact region without a value of the indicator is shown by the provincie it lies in, when
+    that has values (CBS publishes some indicators only per provincie and for Nederland); the
+    panel's notes say so.
+    """
     values = [v for v in data.values if v.indicator_id == indicator.indicator_id]
-    series = [(code, data.name_of(code)) for code in data.series_codes()]
     by_region = _by_region(values)
-    in_series = [v for code, _ in series for v in by_region.get(code, [])]
+    provincie_for = stand_in_provincies(data, by_region)
+    series: dict[str, str] = {}  # code shown -> its name in chart and tables
+    for code in data.series_codes():
+        shown = provincie_for.get(code, code)
+        series.setdefault(shown, _shown_name(data, code, shown))
+    in_series = [v for code in series for v in by_region.get(code, [])]
     members = sorted({g for codes in data.gemeenten.values() for g in codes})
     return IndicatorPanel(
         info=indicator,
         chart_id=f"chart-{indicator.indicator_id}",
-        spec=trend_spec(indicator, in_series, series) if in_series else None,
+        spec=trend_spec(indicator, in_series, list(series.items())) if in_series else None,
         unit_label=UNIT_LABELS.get(indicator.unit, indicator.unit),
         counted_by=COUNTED_BY.get(indicator.counted_by, indicator.counted_by.replace("_", " ")),
         target=_target_text(indicator),
-        latest=_latest_rows(data, by_region, [code for code, _ in series]),
+        latest=_latest_rows(data, by_region, series.items()),
         trend_periods=tuple(sorted({v.period for v in in_series})),
         trend_table={
             name: {v.period: format_value(v.value, v.unit) for v in by_region.get(code, [])}
-            for code, name in series
+            for code, name in series.items()
         },
         gemeente_rows=tuple(
             sorted(
-                _latest_rows(data, by_region, members).values(),
+                _latest_rows(data, by_region, [(g, data.name_of(g)) for g in members]).values(),
                 key=lambda r: (r.value == "–", -r.sort_value, r.region),
             )
         ),
         gemeente_total=len(members),
+        region_names=tuple(
+            dict.fromkeys(series[provincie_for.get(c, c)] for c in data.pact_regions)
+        ),
+        stand_ins={data.name_of(c): series[p] for c, p in provincie_for.items()},
+        notes=tuple(
+            f"Not published for {data.name_of(c)}: shown for {data.name_of(p)}, its provincie."
+            for c, p in provincie_for.items()
+        ),
     )
+
+
+def stand_in_provincies(
+    data: DashboardData, by_region: Mapping[str, Sequence[TotalValue]]
+) -> dict[str, str]:
+    """The provincie to show for each pact region that has no value of an indicator, by pact
+    region code: the provincie it lies in, when that has a value. A pact region with a value
+    is shown itself, whatever its provincie has."""
+
+    def has_value(code: str) -> bool:
+        return any(v.value is not None for v in by_region.get(code, ()))
+
+    return {
+        code: provincie
+        for code in data.pact_regions
+        if (provincie := data.provincies.get(code)) is not None
+        and not has_value(code)
+        and has_value(provincie)
+    }
+
+
+def _shown_name(data: DashboardData, code: str, shown: str) -> str:
+    """The name of region ``shown`` in the series of ``code``: a provincie standing in for a
+    region of the same name (COROP Utrecht, provincie Utrecht) says it is the provincie."""
+    name = data.name_of(shown)
+    return f"{name} (provincie)" if shown != code and name == data.name_of(code) else name
 
 
 def _by_region(values: Iterable[TotalValue]) -> dict[str, list[TotalValue]]:
@@ -545,14 +623,16 @@ def _by_region(values: Iterable[TotalValue]) -> dict[str, list[TotalValue]]:
 
 
 def _latest_rows(
-    data: DashboardData, by_region: Mapping[str, list[TotalValue]], codes: Sequence[str]
+    data: DashboardData,
+    by_region: Mapping[str, list[TotalValue]],
+    regions: Iterable[tuple[str, str]],
 ) -> dict[str, TableRow]:
-    """The latest value of each region of ``codes`` that has one, by region name."""
+    """The latest value of each ``(code, name)`` of ``regions`` that has one, by name."""
     rows = {}
-    for code in codes:
+    for code, name in regions:
         latest = _latest(by_region.get(code, []))
         if latest is not None:
-            rows[data.name_of(code)] = _row(data, latest)
+            rows[name] = _row(data, latest)
     return rows
 
 

@@ -27,8 +27,10 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "period_end": "Last day of the period (31 December, or 31 July for a school year).",
             "sex": "Breakdown by sex: male, female, unknown, or total where not broken down.",
             "education_level": "Breakdown by education level: mbo, hbo, wo (CBS education "
-            "indicators; their total row is mbo + hbo + wo), or total where not broken down "
-            "(the definition says which education such an indicator covers).",
+            "indicators; their total row is mbo + hbo + wo); low, middle, high (the education "
+            "a person has attained, CBS labour indicators: basisonderwijs-vmbo-mbo 1, "
+            "havo-vwo-mbo 2-4, hbo-wo); or total where not broken down (the definition says "
+            "which education such an indicator covers).",
             "institution": "Breakdown by institution: DUO institution code (e.g. 23AH Saxion "
             "Hogeschool) for indicators per institution, or total.",
             "value": "The indicator value, in the unit of the unit column.",

@@ -1,0 +1,9 @@
+-- Persons below the AOW age with a bijstand benefit (social assistance) in December of the
+-- year, by residence. Grain: region x year. Source: CBS 80794ned (COROP regions summed from
+-- their gemeenten).
+select * from indicator_figure(
+    'int_cbs__benefits_by_region',
+    bijstand_recipients::double,
+    0,
+    present_if := bijstand_recipients is not null
+)
