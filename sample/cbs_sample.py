@@ -187,7 +187,7 @@ EDUCATION_LEVELS = (
     ("2018790", "Onderwijsniveau: 3 Hoog", "3 Hbo, wo", 0.38, 0.6, 12.0),
 )
 # CBS publishes no education cells for small gemeenten (too few survey respondents).
-EDUCATION_MIN_SHARE = 0.002
+EDUCATION_MIN_SHARE = 0.003
 
 
 def _persons(renamed: bool) -> Dimension:
@@ -270,6 +270,8 @@ def _labour_cells(
                             force,
                             round(force * rate / 100),
                             round(participation + by_level.uniform(-1.0, 1.0), 1),
+                            # as CBS: the rate of the unrounded counts, not of the thousands
+                            rate=round(rate, 1),
                         )
                     )
         return rows
@@ -284,9 +286,13 @@ def _labour_row(
     force: int | None,
     unemployed: int | None,
     participation: float | None,
+    rate: float | None = None,
 ) -> dict[str, Any]:
-    """One TypedDataSet row; a suppressed cell has every figure null."""
+    """One TypedDataSet row; a suppressed cell has every figure null. The unemployment rate is
+    ``rate``, else the rate of the (rounded) counts."""
     known = force is not None and unemployed is not None
+    if rate is None and known:
+        rate = round(100 * unemployed / force, 1)
     return {
         "Persoonskenmerken": person_key,
         "RegioS": region_key,
@@ -294,7 +300,7 @@ def _labour_row(
         "Beroepsbevolking_1": force,
         "WerkzameBeroepsbevolking_2": force - unemployed if known else None,
         "WerklozeBeroepsbevolking_3": unemployed,
-        "Werkloosheidspercentage_4": round(100 * unemployed / force, 1) if known else None,
+        "Werkloosheidspercentage_4": rate,
         "Nettoarbeidsparticipatie_5": participation,
     }
 
@@ -820,6 +826,108 @@ VACANCIES = SampleTable(
     cells=_vacancy_cells,
 )
 
+# -- international students in higher education, Nederland only (85125NED) ------------------------
+
+STAY_YEAR = Dimension(
+    "Verblijfsjaar", "Verblijfsjaar", "Dimension", (("T001299", "Totaal verblijfsjaar"),)
+)
+HIGHER_EDUCATION = Dimension(
+    "Onderwijssoort",
+    "Onderwijssoort",
+    "Dimension",
+    (
+        ("A025278", "Hoger onderwijs"),
+        ("A025294", "Hoger beroepsonderwijs"),
+        ("A025297", "Wetenschappelijk onderwijs"),
+    ),
+)
+FIELD = Dimension(
+    "Studierichting",
+    "Studierichting",
+    "Dimension",
+    (
+        ("T001072", "Totaal studierichting"),
+        ("A045893", "05 Wiskunde, natuurwetenschappen"),
+        ("A045895", "07 Techniek, industrie en bouwkunde"),
+    ),
+)
+PHASE = Dimension(
+    "Opleidingsfase", "Opleidingsfase", "Dimension", (("T001295", "Totaal opleidingsfase"),)
+)
+# Enrolled students in Nederland by (type, field) and the international share of each.
+NL_ENROLLED = {
+    ("A025294", "T001072"): 488_000,
+    ("A025297", "T001072"): 345_000,
+    ("A025294", "A045893"): 9_000,
+    ("A025297", "A045893"): 38_000,
+    ("A025294", "A045895"): 72_000,
+    ("A025297", "A045895"): 52_000,
+}
+INTERNATIONAL_SHARE = {"A025294": 0.075, "A025297": 0.235}
+FIELD_FACTOR = {"T001072": 1.0, "A045893": 1.3, "A045895": 1.35}
+
+
+def _international_cells(rng: random.Random) -> list[dict[str, Any]]:
+    rows = []
+    for period_key, _ in _school_years(2019, 2024, 2024).codes:
+        growth = 1.0 + 0.06 * (int(period_key[:4]) - 2019) - 0.05 * (period_key >= "2023")
+        cells = {}
+        for (kind, field), enrolled in NL_ENROLLED.items():
+            total = round(enrolled * (1.0 + 0.01 * (int(period_key[:4]) - 2019)))
+            share = INTERNATIONAL_SHARE[kind] * FIELD_FACTOR[field] * growth
+            cells[kind, field] = (total, round(total * share * rng.uniform(0.98, 1.02)))
+        for field, _ in FIELD.codes:
+            hbo, wo = cells["A025294", field], cells["A025297", field]
+            cells["A025278", field] = (hbo[0] + wo[0], hbo[1] + wo[1])
+        for sex_key, _ in SEX_TOTAL_FEMALE.codes:
+            part = 1.0 if sex_key == "T001038" else 0.52
+            for (kind, field), (total, international) in sorted(cells.items()):
+                rows.append(
+                    {
+                        "Geslacht": sex_key,
+                        "Verblijfsjaar": STAY_YEAR.codes[0][0],
+                        "Onderwijssoort": kind,
+                        "Studierichting": field,
+                        "Opleidingsfase": PHASE.codes[0][0],
+                        "Perioden": period_key,
+                        "TotaalIngeschrevenen_1": round(total * part),
+                        "TotaalNietInternationaleStudenten_2": round(
+                            (total - international) * part
+                        ),
+                        "TotaalInternationaleStudenten_3": round(international * part),
+                    }
+                )
+    return rows
+
+
+INTERNATIONAL_STUDENTS = SampleTable(
+    table_id="85125NED",
+    title="Hoger onderwijs; internationale studenten, onderwijskenmerken",
+    short_title="Hoger onderwijs; internationale studenten",
+    modified="2025-04-10T02:00:00",
+    period="2019/'20-2024/'25*",
+    dimensions=(
+        SEX_TOTAL_FEMALE,
+        STAY_YEAR,
+        HIGHER_EDUCATION,
+        FIELD,
+        PHASE,
+        _school_years(2019, 2024, 2024),
+    ),
+    topics=(
+        Topic("TotaalIngeschrevenen_1", "Totaal ingeschrevenen", "aantal", 0),
+        Topic(
+            "TotaalNietInternationaleStudenten_2",
+            "Totaal niet-internationale studenten",
+            "aantal",
+            0,
+        ),
+        Topic("TotaalInternationaleStudenten_3", "Totaal internationale studenten", "aantal", 0),
+    ),
+    cells=_international_cells,
+)
+
+
 SAMPLE_TABLES = (
     STUDENTS,
     GRADUATES,
@@ -832,6 +940,7 @@ SAMPLE_TABLES = (
     BENEFITS,
     MIGRATION_TABLE,
     VACANCIES,
+    INTERNATIONAL_STUDENTS,
 )
 
 # -- OData v3 rendering ---------------------------------------------------------------------------
@@ -968,7 +1077,8 @@ def selected_rows(
     return [
         row
         for row in table.cells(rng)
-        if row["RegioS"].strip() in regions and int(row["Perioden"][:4]) >= first
+        if ("RegioS" not in row or row["RegioS"].strip() in regions)  # national tables: no RegioS
+        and int(row["Perioden"][:4]) >= first
     ]
 
 
@@ -1029,7 +1139,10 @@ def land_cbs_samples(
     for table in tables:
         spec = specs.get(table.table_id)
         assert isinstance(spec, TableSpec), f"{table.table_id} is not a data table"
-        regions = spec.regions or regions_to_fetch(records, pact_regions)
+        # A table of national figures (region_code) is fetched without a region filter.
+        regions = (
+            None if spec.region_code else spec.regions or regions_to_fetch(records, pact_regions)
+        )
         fetched = render_table(table, spec, regions=regions)
         rows = tidy_table(spec, fetched.as_responses(), file_name=table.table_id, regions=regions)
         land_table(

@@ -114,6 +114,7 @@ def test_the_cbs_education_indicators_are_broken_down_by_education_level() -> No
         "graduates_by_level_residence": ("education_level",),
         "unemployment_rate_by_education": ("education_level",),
         "net_labour_participation_by_education": ("education_level",),
+        "international_students_share": ("education_level",),
     }
 
 

@@ -38,6 +38,8 @@ LABOUR_IDS = {
     "jobs_industry_share",
     "jobs_construction_share",
     "jobs_ict_share",
+    "unemployment_rate_by_education",
+    "net_labour_participation_by_education",
 }
 EDUCATION_IDS = {"students_by_level_residence", "graduates_by_level_residence"}
 

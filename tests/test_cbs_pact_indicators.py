@@ -563,3 +563,58 @@ def test_small_gemeenten_without_a_survey_value_publish_no_row(
     assert [key for key in missing if key in rows] == []
     # The gemeente's total is published all the same.
     assert all((region, year, "total") in rows for region, year, _ in missing)
+
+
+# -- international_students_share, international_students_technology_share (85125NED) ----------
+
+INTERNATIONAL_TABLE = "85125NED"
+# Published education level or indicator -> the (Onderwijssoort, Studierichting) cell.
+INTERNATIONAL_CELLS = {
+    ("international_students_share", "total"): ("Hoger onderwijs", "Totaal studierichting"),
+    ("international_students_share", "hbo"): ("Hoger beroepsonderwijs", "Totaal studierichting"),
+    ("international_students_share", "wo"): ("Wetenschappelijk onderwijs", "Totaal studierichting"),
+    ("international_students_technology_share", "total"): (
+        "Hoger onderwijs",
+        "07 Techniek, industrie en bouwkunde",
+    ),
+}
+
+
+def expected_international_share(kind: str, field: str) -> dict[str, float]:
+    """School year ('2023/24') -> international students / all students of the cell, all
+    sexes, years of stay and phases (the table has no region: Nederland)."""
+    table = read_landed_table(INTERNATIONAL_TABLE)
+    dims = table.dimensions()
+    wanted = {
+        dims["Geslacht"]: table.code("Geslacht", "Totaal mannen en vrouwen"),
+        dims["Verblijfsjaar"]: table.code("Verblijfsjaar", "Totaal verblijfsjaar"),
+        dims["Opleidingsfase"]: table.code("Opleidingsfase", "Totaal opleidingsfase"),
+        dims["Onderwijssoort"]: table.code("Onderwijssoort", kind),
+        dims["Studierichting"]: table.code("Studierichting", field),
+    }
+    assert set(wanted) == set(dims.values()), "every dimension held at one code"
+    enrolled = table.topic_key("Totaal ingeschrevenen")
+    international = table.topic_key("Totaal internationale studenten")
+    shares = {}
+    for row in table.rows:
+        if all(row[key] == code for key, code in wanted.items()):
+            year = int(row["Perioden"][:4])
+            school_year = f"{year}/{(year + 1) % 100:02d}"
+            assert school_year not in shares, f"two rows for {school_year}"
+            shares[school_year] = row[international] / row[enrolled]
+    return shares
+
+
+@pytest.mark.parametrize(("indicator_id", "level"), sorted(INTERNATIONAL_CELLS))
+def test_international_students_are_a_share_of_all_students_of_the_cell_for_nederland(
+    sample_build: duckdb.DuckDBPyConnection, indicator_id: str, level: str
+) -> None:
+    expected = expected_international_share(*INTERNATIONAL_CELLS[indicator_id, level])
+    rows = published(sample_build, indicator_id)
+    assert {region for region, _, _ in rows} == {NEDERLAND}  # no region dimension
+    assert_same_values(
+        indicator_id,
+        f"{NEDERLAND} {level}",
+        {year: row for (_, year, lvl), row in rows.items() if lvl == level},
+        expected,
+    )

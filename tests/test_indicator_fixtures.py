@@ -61,11 +61,15 @@ def published_rows(con: duckdb.DuckDBPyConnection, indicator_id: str) -> dict[tu
     return {tuple(row[:-1]): row[-1] for row in rows}
 
 
-def fixture_regions(indicator: Indicator) -> tuple[str, str]:
-    """Twente (or, for an indicator without COROP rows, its provincie) and Nederland."""
-    if "corop" in indicator.grain.region_levels:
+def fixture_regions(indicator: Indicator) -> tuple[str, ...]:
+    """Twente (or, for an indicator without COROP rows, its provincie) and Nederland; only
+    Nederland for a national indicator."""
+    levels = indicator.grain.region_levels
+    if "corop" in levels:
         return FIXTURE_REGIONS
-    return (PROVINCIE_OF_TWENTE, "NL01")
+    if "provincie" in levels:
+        return (PROVINCIE_OF_TWENTE, "NL01")
+    return ("NL01",)
 
 
 def chosen_keys(indicator: Indicator, rows: dict[tuple, float]) -> list[tuple]:

@@ -51,7 +51,9 @@ order by catalog.action_point, catalog.indicator_id
 """
 
 LATEST_VALUES_SQL = """
-select region_code, region_name, period, sex, value, unit, suppressed_cell_count
+select
+    region_code, region_name, period, sex, education_level, institution, value, unit,
+    suppressed_cell_count
 from indicator_values
 where indicator_id = $id
   and period = (select max(period) from indicator_values where indicator_id = $id)
@@ -61,7 +63,9 @@ order by
         when 'corop' then 3 else 4
     end,
     region_code,
-    sex
+    sex,
+    education_level,
+    institution
 """
 
 
@@ -218,10 +222,18 @@ def show(
             f"{breakdowns}. Computed by transforms/models/{entry['model']}.sql.",
             highlight=False,
         )
+    from techpact.warehouse.dashboard import format_value  # as the dashboard shows values
+
     table = Table(title="Latest values")
-    for column in ("region", "period", "sex", "value", "suppressed cells"):
+    for column in ("region", "period", "breakdown", "value", "suppressed cells"):
         table.add_column(column)
-    for code, name, period, sex, value, value_unit, suppressed in values:
-        shown = f"{value:.1%}" if value_unit == "fraction" else f"{value:,.0f}"
-        table.add_row(f"{name} ({code})", period, sex, shown, str(suppressed))
+    for code, name, period, *breakdowns, value, value_unit, suppressed in values:
+        broken_down = [b for b in breakdowns if b != "total"]
+        table.add_row(
+            f"{name} ({code})",
+            period,
+            ", ".join(broken_down) or "total",
+            format_value(value, value_unit),
+            str(suppressed),
+        )
     console.print(table)
