@@ -583,3 +583,13 @@ def test_a_hostile_region_name_stays_text_in_the_browser(
     assert injected == 0  # no script or element was made from the name
     assert visit.page_errors == [] and visit.console_errors == []
     assert HOSTILE in legend  # drawn as text
+
+
+def test_an_indicator_published_for_nederland_only_says_the_pact_region_has_no_value(
+    site: Path,
+) -> None:
+    """CBS publishes international students for Nederland only: no Twente, no Overijssel."""
+    section = section_of(read(site, "action-point-4.html"), "international_students_share")
+    assert "Not published for Twente or its provincie." in section
+    points = chart_spec(read(site, "action-point-4.html"), "international_students_share")
+    assert {p["region"] for p in points["data"]["values"]} == {"Nederland"}

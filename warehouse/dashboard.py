@@ -582,11 +582,30 @@ def build_panel(data: DashboardData, indicator: IndicatorInfo) -> IndicatorPanel
             dict.fromkeys(series[provincie_for.get(c, c)] for c in data.pact_regions)
         ),
         stand_ins={data.name_of(c): series[p] for c, p in provincie_for.items()},
-        notes=tuple(
-            f"Not published for {data.name_of(c)}: shown for {data.name_of(p)}, its provincie."
-            for c, p in provincie_for.items()
-        ),
+        notes=_notes(data, by_region, provincie_for),
     )
+
+
+def _notes(
+    data: DashboardData,
+    by_region: Mapping[str, Sequence[TotalValue]],
+    provincie_for: Mapping[str, str],
+) -> tuple[str, ...]:
+    """In plain words, each pact region shown by its provincie, and each not shown at all (CBS
+    publishes international students for Nederland only)."""
+    notes = []
+    for code in data.pact_regions:
+        name = data.name_of(code)
+        if code in provincie_for:
+            shown = data.name_of(provincie_for[code])
+            notes.append(f"Not published for {name}: shown for {shown}, its provincie.")
+        elif not _has_value(by_region, code):
+            notes.append(f"Not published for {name} or its provincie.")
+    return tuple(notes)
+
+
+def _has_value(by_region: Mapping[str, Sequence[TotalValue]], code: str) -> bool:
+    return any(v.value is not None for v in by_region.get(code, ()))
 
 
 def stand_in_provincies(
@@ -595,16 +614,12 @@ def stand_in_provincies(
     """The provincie to show for each pact region that has no value of an indicator, by pact
     region code: the provincie it lies in, when that has a value. A pact region with a value
     is shown itself, whatever its provincie has."""
-
-    def has_value(code: str) -> bool:
-        return any(v.value is not None for v in by_region.get(code, ()))
-
     return {
         code: provincie
         for code in data.pact_regions
         if (provincie := data.provincies.get(code)) is not None
-        and not has_value(code)
-        and has_value(provincie)
+        and not _has_value(by_region, code)
+        and _has_value(by_region, provincie)
     }
 
 
