@@ -25,10 +25,13 @@ log = logging.getLogger(__name__)
 MAX_FAILING_KEYS = 20
 
 COVERAGE_SQL = """
--- Every catalog indicator x every period it has data for x every required region at a level
--- the indicator's grain declares (a provincie-only indicator does not need the COROP pact
--- region; a region the region table lacks is always required), with the number of rows found.
--- An indicator with no rows at all appears once per required region with a null period.
+-- Every catalog indicator x every period it has data for x every required region, with the
+-- number of rows found. A required region stands for itself where the indicator's grain
+-- declares its level, else for its nearest larger region that the grain declares: open
+-- vacancies, published per provincie only, require the pact region's provincie; international
+-- students, published for Nederland only, require NL01. A region the region table lacks (or a
+-- build without a catalog grain) is required as it is. An indicator with no rows at all
+-- appears once per required region with a null period.
 with indicators as (
     select unnest($indicator_ids::varchar[]) as indicator_id
 ),
@@ -43,17 +46,36 @@ required as (
     select unnest($regions::varchar[]) as region_code
 ),
 
-required_for as (
-    select indicators.indicator_id, required.region_code
+grain as (
+    select
+        indicators.indicator_id,
+        list_transform(
+            string_split(indicator_catalog.region_levels, ','), lambda level: trim(level)
+        ) as levels
     from indicators
+    left join indicator_catalog on indicator_catalog.indicator_id = indicators.indicator_id
+),
+
+required_for as (
+    select distinct
+        grain.indicator_id,
+        case
+            when region.region_level is null or grain.levels is null then required.region_code
+            else list_filter(
+                [
+                    {'code': required.region_code, 'level': region.region_level},
+                    {'code': region.corop_code, 'level': 'corop'},
+                    {'code': region.province_code, 'level': 'provincie'},
+                    {'code': region.landsdeel_code, 'level': 'landsdeel'},
+                    {'code': 'NL01', 'level': 'land'}
+                ],
+                lambda candidate: candidate.code is not null
+                and list_contains(grain.levels, candidate.level)
+            )[1].code
+        end as region_code
+    from grain
     cross join required
     left join region on region.region_code = required.region_code
-    left join indicator_catalog on indicator_catalog.indicator_id = indicators.indicator_id
-    where region.region_level is null
-        or indicator_catalog.region_levels is null
-        or list_contains(
-            string_split(indicator_catalog.region_levels, ', '), region.region_level
-        )
 )
 
 select
@@ -62,7 +84,9 @@ select
     required_for.region_code,
     count(indicator_values.value) as row_count
 from periods
-inner join required_for on required_for.indicator_id = periods.indicator_id
+inner join required_for
+    on required_for.indicator_id = periods.indicator_id
+    and required_for.region_code is not null
 left join indicator_values
     on indicator_values.indicator_id = periods.indicator_id
     and indicator_values.period = periods.period

@@ -299,11 +299,18 @@ def match_measures(structure: TableStructure, spec: TableSpec, file_name: str) -
 def _code_titled(
     codes: Sequence[Code], title: CodeTitle, what: str, role: str, file_name: str
 ) -> str:
-    """The key of the code with this title (or the first of its alternative titles)."""
-    by_title = {c.title.lower(): c.key for c in codes}
+    """The key of the code with this title (or the first of its alternative titles). A title
+    two codes share (a hierarchical list can repeat one) is refused: either could be meant."""
     for alternative in titles_of(title):
-        if alternative.lower() in by_title:
-            return by_title[alternative.lower()]
+        keys = [c.key for c in codes if c.title.lower() == alternative.lower()]
+        if len(keys) > 1:
+            raise SourceFormatError(
+                file_name,
+                f"{what} has {len(keys)} codes titled {alternative!r} ({', '.join(keys)}; wanted "
+                f"as {role!r}): name the code by another title",
+            )
+        if keys:
+            return keys[0]
     wanted = " or ".join(repr(t) for t in titles_of(title))
     raise SourceFormatError(
         file_name,
@@ -347,6 +354,13 @@ def _cells_by_keys(
     assert spec.cells is not None
     titles = sorted(next(iter(spec.cells.values())))
     dims = [structure.dimension_titled(title, file_name) for title in titles]
+    for dim in dims:
+        if dim.key in (structure.region_key, structure.period_key):
+            raise SourceFormatError(
+                file_name,
+                f"table {spec.id}: cells cross {dim.title!r}, the region or period dimension, "
+                "which every tidy row keeps anyway",
+            )
     codes_of = {
         role: tuple(
             _code_titled(

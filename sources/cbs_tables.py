@@ -58,12 +58,17 @@ class MeasureSpec(BaseModel):
 
 # A dimension code by its Title, or by the titles CBS has given it over the years (the first one
 # a table's code list has is used): e.g. the education levels renamed in 2025.
-CodeTitle = str | tuple[str, ...]
+CodeTitle = Annotated[str, Field(min_length=1)] | tuple[Annotated[str, Field(min_length=1)], ...]
 
 
 def titles_of(title: CodeTitle) -> tuple[str, ...]:
     """The titles a code may have (one, or the alternatives in order)."""
     return (title,) if isinstance(title, str) else title
+
+
+def _normal(title: str) -> str:
+    """Dimensions are found by title ignoring case and outer spaces."""
+    return title.strip().lower()
 
 
 def _bad_roles(roles: list[str]) -> list[str]:
@@ -144,17 +149,19 @@ class TableSpec(BaseModel):
         bad = _bad_roles(list(cells))
         if bad:
             raise ValueError(f"cell roles {bad} are not lower-case identifiers")
-        dimensions = {frozenset(cell) for cell in cells.values()}
-        if len(dimensions) != 1 or not next(iter(dimensions)):
-            raise ValueError("every cell must name a code of the same dimensions (at least one)")
+        dimensions = {role: frozenset(map(_normal, cell)) for role, cell in cells.items()}
+        first_role, crossed = next(iter(dimensions.items()))
+        if not crossed:
+            raise ValueError(f"cell {first_role!r} names no dimension")
+        for role, named in dimensions.items():
+            if named != crossed:
+                raise ValueError(
+                    f"cell {role!r} names dimensions {sorted(named)}, cell {first_role!r} "
+                    f"{sorted(crossed)}: every cell must name a code of the same dimensions"
+                )
         if any(not titles_of(t) for cell in cells.values() for t in cell.values()):
             raise ValueError("a cell needs at least one title for each of its codes")
-
-        def normal(title: str) -> str:  # dimensions are found ignoring case and outer spaces
-            return title.strip().lower()
-
-        crossed = {normal(d) for d in next(iter(dimensions))}
-        held = sorted(d for d in self.fixed if normal(d) in crossed)
+        held = sorted(d for d in self.fixed if _normal(d) in crossed)
         if held:
             raise ValueError(f"dimension(s) {held} are in cells and held fixed")
 

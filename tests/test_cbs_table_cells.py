@@ -143,11 +143,21 @@ ALL_YOUTH = '"Onderwijsvolgend" = "Totaal"\n"Arbeidskenmerken" = "Totaal"\n'
         ),
         (
             (ALL_YOUTH, '"Onderwijsvolgend" = "Totaal"\n'),
-            "field (entry): Value error, every cell must name a code of the same dimensions",
+            "field (entry): Value error, cell 'neet' names dimensions ['arbeidskenmerken', "
+            "'onderwijsvolgend'], cell 'all_youth' ['onderwijsvolgend']: every cell must name a "
+            "code of the same dimensions",
+        ),
+        (
+            (ALL_YOUTH, '"onderwijsvolgend " = "Totaal"\n"Arbeidskenmerken" = "Totaal"\n'),
+            None,  # dimensions are named without regard to case and outer spaces: accepted
         ),
         (
             (ALL_YOUTH, ""),
-            "field (entry): Value error, every cell must name a code of the same dimensions",
+            "field (entry): Value error, cell 'all_youth' names no dimension",
+        ),
+        (
+            (ALL_YOUTH, '"Onderwijsvolgend" = ""\n"Arbeidskenmerken" = "Totaal"\n'),
+            "field cells.all_youth.Onderwijsvolgend",
         ),
         (
             (ALL_YOUTH, '"Onderwijsvolgend" = "Totaal"\n"Arbeidskenmerken" = 0\n'),
@@ -156,11 +166,14 @@ ALL_YOUTH = '"Onderwijsvolgend" = "Totaal"\n"Arbeidskenmerken" = "Totaal"\n'
     ],
 )
 def test_a_mistake_in_cells_fails_naming_the_table_and_field(
-    change: tuple[str, str], named: str
+    change: tuple[str, str], named: str | None
 ) -> None:
     assert change[0] in YOUTH_TOML
-    refusal = _refusal(YOUTH_TOML.replace(change[0], change[1], 1))
-    assert f"cbs_tables.toml: table #1 (86087NED): {named}" in refusal
+    changed = YOUTH_TOML.replace(change[0], change[1], 1)
+    if named is None:
+        parse_cbs_tables(changed, origin="cbs_tables.toml")
+        return
+    assert f"cbs_tables.toml: table #1 (86087NED): {named}" in _refusal(changed)
 
 
 def test_cells_that_name_no_category_are_refused() -> None:
@@ -457,3 +470,21 @@ def test_two_breakdown_categories_that_resolve_to_one_code_are_refused() -> None
             [],
             file_name="85494NED TypedDataSet",
         )
+
+
+def test_a_title_two_codes_share_is_refused_naming_both_keys() -> None:
+    codes = _youth_codes()
+    codes["Onderwijsvolgend"] = (*codes["Onderwijsvolgend"], Code("A099999", "Totaal"))
+    with pytest.raises(SourceFormatError, match=r"2 codes titled 'Totaal' \(T001040, A099999"):
+        _tidy(_youth_spec(), codes, YOUTH_ROWS)
+
+
+def test_cells_may_not_cross_the_region_dimension() -> None:
+    across_regions = YOUTH_TOML.replace(ALL_YOUTH, ALL_YOUTH + '"Regio\'s" = "Nederland"\n')
+    across_regions = across_regions.replace(
+        '"Arbeidskenmerken" = "Arb.pos.: niet-werkzame bevolking"\n',
+        '"Arbeidskenmerken" = "Arb.pos.: niet-werkzame bevolking"\n"Regio\'s" = "Nederland"\n',
+    )
+    codes = {**_youth_codes(), "RegioS": (Code("NL01", "Nederland"),)}
+    with pytest.raises(SourceFormatError, match='cells cross "Regio\'s", the region'):
+        _tidy(_youth_spec(across_regions), codes, YOUTH_ROWS)

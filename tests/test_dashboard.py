@@ -591,5 +591,6 @@ def test_an_indicator_published_for_nederland_only_says_the_pact_region_has_no_v
     """CBS publishes international students for Nederland only: no Twente, no Overijssel."""
     section = section_of(read(site, "action-point-4.html"), "international_students_share")
     assert "Not published for Twente or its provincie." in section
+    assert "<figcaption>Nederland, share" in section and "Twente vs" not in section
     points = chart_spec(read(site, "action-point-4.html"), "international_students_share")
     assert {p["region"] for p in points["data"]["values"]} == {"Nederland"}

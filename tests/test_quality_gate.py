@@ -117,10 +117,12 @@ def indicator_row(
 
 
 REGION_ROWS = [
-    ("NL01", "Nederland", "land", None),
-    ("CR12", "Twente", "corop", None),
-    ("GM0153", "Enschede", "gemeente", "CR12"),
-    ("GM0164", "Hengelo", "gemeente", "CR12"),
+    ("NL01", "Nederland", "land", None, None, None),
+    ("LD02", "Oost-Nederland", "landsdeel", None, None, None),
+    ("PV23", "Overijssel", "provincie", None, None, "LD02"),
+    ("CR12", "Twente", "corop", None, "PV23", "LD02"),
+    ("GM0153", "Enschede", "gemeente", "CR12", "PV23", "LD02"),
+    ("GM0164", "Hengelo", "gemeente", "CR12", "PV23", "LD02"),
 ]
 
 
@@ -140,9 +142,10 @@ def write_build(path: Path, frame: pd.DataFrame) -> Path:
         con.execute(f"create table source_duplicates as {sql}", params)
         con.execute(
             "create table region (region_code varchar, region_name varchar, "
-            "region_level varchar, corop_code varchar)"
+            "region_level varchar, corop_code varchar, province_code varchar, "
+            "landsdeel_code varchar)"
         )
-        con.executemany("insert into region values (?, ?, ?, ?)", REGION_ROWS)
+        con.executemany("insert into region values (?, ?, ?, ?, ?, ?)", REGION_ROWS)
         con.register("frame", frame)
         con.execute("create table indicator_values as select * from frame")
         con.execute(
@@ -216,6 +219,29 @@ def test_coverage_frame_has_one_row_per_indicator_period_and_required_region(
         for p in PERIODS
         for r in ("CR12", "NL01")
     ]
+
+
+@pytest.mark.parametrize(
+    ("levels", "required"),
+    [
+        ("gemeente, corop, provincie, land", ("CR12", "NL01")),
+        ("provincie,land", ("NL01", "PV23")),  # CBS open vacancies: the pact region's provincie
+        ("land", ("NL01",)),  # CBS international students: Nederland only
+    ],
+)
+def test_a_pact_region_is_required_at_the_nearest_level_the_indicator_declares(
+    tmp_path: Path, config: ChecksConfig, levels: str, required: tuple[str, ...]
+) -> None:
+    build = _write_build(tmp_path / "build.duckdb", valid_frame())
+    with duckdb.connect(str(build)) as con:
+        con.execute("update indicator_catalog set region_levels = $levels", {"levels": levels})
+    coverage = read_tables(build, config, INDICATOR_IDS)[COVERAGE]
+
+    for indicator_id in UNITS:
+        rows = coverage[coverage["indicator_id"] == indicator_id]
+        assert tuple(sorted(set(rows["region_code"]))) == required, indicator_id
+    # The frame has no PV23 rows: the provincie standing in for Twente is missing, not unpublished.
+    assert (coverage[coverage["region_code"] == "PV23"]["row_count"] == 0).all()
 
 
 # --- one failing dataset per rule --------------------------------------------------------------

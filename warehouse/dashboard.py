@@ -578,9 +578,7 @@ def build_panel(data: DashboardData, indicator: IndicatorInfo) -> IndicatorPanel
             )
         ),
         gemeente_total=len(members),
-        region_names=tuple(
-            dict.fromkeys(series[provincie_for.get(c, c)] for c in data.pact_regions)
-        ),
+        region_names=_compared_names(data, by_region, provincie_for, series, bool(in_series)),
         stand_ins={data.name_of(c): series[p] for c, p in provincie_for.items()},
         notes=_notes(data, by_region, provincie_for),
     )
@@ -600,8 +598,24 @@ def _notes(
             shown = data.name_of(provincie_for[code])
             notes.append(f"Not published for {name}: shown for {shown}, its provincie.")
         elif not _has_value(by_region, code):
-            notes.append(f"Not published for {name} or its provincie.")
+            provincie = " or its provincie" if code in data.provincies else ""
+            notes.append(f"Not published for {name}{provincie}.")
     return tuple(notes)
+
+
+def _compared_names(
+    data: DashboardData,
+    by_region: Mapping[str, Sequence[TotalValue]],
+    provincie_for: Mapping[str, str],
+    series: Mapping[str, str],
+    has_values: bool,
+) -> tuple[str, ...]:
+    """The names of the regions the chart compares with Nederland: those shown (a pact region or
+    its provincie) that have values; with no values at all, the pact regions asked for."""
+    shown = [provincie_for.get(c, c) for c in data.pact_regions]
+    if not has_values:
+        return tuple(dict.fromkeys(series[code] for code in shown))
+    return tuple(dict.fromkeys(series[c] for c in shown if _has_value(by_region, c)))
 
 
 def _has_value(by_region: Mapping[str, Sequence[TotalValue]], code: str) -> bool:

@@ -27,7 +27,8 @@ PUBLISHED_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "period_end": "Last day of the period (31 December, or 31 July for a school year).",
             "sex": "Breakdown by sex: male, female, unknown, or total where not broken down.",
             "education_level": "Breakdown by education level: mbo, hbo, wo (CBS education "
-            "indicators; their total row is mbo + hbo + wo); low, middle, high (the education "
+            "indicators; their total row is mbo + hbo + wo, hbo + wo for international "
+            "students); low, middle, high (the education "
             "a person has attained, CBS labour indicators: basisonderwijs-vmbo-mbo 1, "
             "havo-vwo-mbo 2-4, hbo-wo); or total where not broken down (the definition says "
             "which education such an indicator covers).",
