@@ -319,17 +319,6 @@ def _code_titled(
     )
 
 
-def _codes_by_title(
-    codes: Sequence[Code], titles: dict[str, CodeTitle], what: str, file_name: str
-) -> dict[str, str]:
-    """Code key -> role."""
-    keys = {
-        role: _code_titled(codes, title, what, role, file_name) for role, title in titles.items()
-    }
-    _refuse_shared_codes({role: (key,) for role, key in keys.items()}, what, file_name)
-    return {key: role for role, key in keys.items()}
-
-
 def _refuse_shared_codes(codes_of: dict[str, tuple[str, ...]], what: str, file_name: str) -> None:
     """Two roles that resolve to the same code(s) would lose one of them silently."""
     seen: dict[tuple[str, ...], str] = {}
@@ -349,17 +338,19 @@ def _cells_by_keys(
     dimension_codes: dict[str, tuple[Code, ...]],
     file_name: str,
 ) -> tuple[tuple[str, ...], dict[tuple[str, ...], str]]:
-    """For ``spec.cells``: the dimension keys the cells cross, and the codes (in that order) of
-    each cell -> its role."""
-    assert spec.cells is not None
-    titles = sorted(next(iter(spec.cells.values())))
+    """For the spec's categories (``TableSpec.category_cells``: a breakdown's, or cells): the
+    dimension keys they cross, and the codes (in that order) of each category -> its role."""
+    cells = spec.category_cells
+    assert cells is not None
+    titles = sorted(next(iter(cells.values())))
     dims = [structure.dimension_titled(title, file_name) for title in titles]
     for dim in dims:
         if dim.key in (structure.region_key, structure.period_key):
             raise SourceFormatError(
                 file_name,
-                f"table {spec.id}: cells cross {dim.title!r}, the region or period dimension, "
-                "which every tidy row keeps anyway",
+                f"table {spec.id}: {'cells cross' if spec.cells else 'the breakdown crosses'} "
+                f"{dim.title!r}, the region or period dimension, which every tidy row keeps "
+                "anyway",
             )
     codes_of = {
         role: tuple(
@@ -368,9 +359,9 @@ def _cells_by_keys(
             )
             for dim, title in zip(dims, titles, strict=True)
         )
-        for role, cell in spec.cells.items()
+        for role, cell in cells.items()
     }
-    _refuse_shared_codes(codes_of, f"cells of {titles}", file_name)
+    _refuse_shared_codes(codes_of, f"categories of {titles}", file_name)
     return tuple(dim.key for dim in dims), {codes: role for role, codes in codes_of.items()}
 
 
@@ -399,27 +390,14 @@ def tidy_rows(
     fixed: dict[str, str] = {}
     for dim_title, code_title in spec.fixed.items():
         dim = structure.dimension_titled(dim_title, file_name)
-        [(key, _)] = _codes_by_title(
-            dimension_codes[dim.key], {"fixed": code_title}, f"dimension {dim_title!r}", file_name
-        ).items()
-        fixed[dim.key] = key
-    # The category of a row: its codes of the breakdown dimension (or of the dimensions the
-    # cells cross) -> the role they are declared as.
+        fixed[dim.key] = _code_titled(
+            dimension_codes[dim.key], code_title, f"dimension {dim_title!r}", "fixed", file_name
+        )
+    # The category of a row: its codes of the dimensions the categories cross -> the role they
+    # are declared as.
     category_keys: tuple[str, ...] = ()
     categories: dict[tuple[str, ...], str] = {}
-    if spec.breakdown:
-        dim = structure.dimension_titled(spec.breakdown.dimension, file_name)
-        category_keys = (dim.key,)
-        categories = {
-            (key,): role
-            for key, role in _codes_by_title(
-                dimension_codes[dim.key],
-                spec.breakdown.categories,
-                f"dimension {spec.breakdown.dimension!r}",
-                file_name,
-            ).items()
-        }
-    elif spec.cells:
+    if spec.category_cells:
         category_keys, categories = _cells_by_keys(spec, structure, dimension_codes, file_name)
     handled = {structure.region_key, structure.period_key, *fixed, *category_keys} - {None}
     loose = [d.title for d in structure.dimensions if d.key not in handled]

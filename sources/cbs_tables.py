@@ -141,6 +141,15 @@ class TableSpec(BaseModel):
             self._check_cells(self.cells)
         return self
 
+    @property
+    def category_cells(self) -> dict[str, dict[str, CodeTitle]] | None:
+        """The categories as cells, role -> {dimension title: code title}: a breakdown's are
+        cells of its one dimension. None: every row is the category 'total'."""
+        if self.breakdown is not None:
+            dimension = self.breakdown.dimension
+            return {role: {dimension: t} for role, t in self.breakdown.categories.items()}
+        return self.cells
+
     def _check_cells(self, cells: dict[str, dict[str, CodeTitle]]) -> None:
         if self.breakdown is not None:
             raise ValueError("give breakdown (one dimension) or cells (several), not both")
